@@ -1,0 +1,3 @@
+"""Voicemail Coach: rehearse the prospecting voicemail until it is good."""
+
+__version__ = "0.1.0"

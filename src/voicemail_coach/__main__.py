@@ -1,0 +1,3 @@
+from voicemail_coach.cli import main
+
+raise SystemExit(main())

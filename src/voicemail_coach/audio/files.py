@@ -1,0 +1,82 @@
+"""Reading audio files for grading, with a plain message for every kind of bad file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SPEECH_RATE = 16000
+MAX_SECONDS = 10 * 60  # a voicemail is under two minutes; longer files are refused, not ground through
+SILENCE_RMS = 1e-3  # below this the file holds nothing a microphone heard (about -60 dBFS)
+
+
+class AudioFileError(ValueError):
+    """The file cannot be graded; the message names the problem and what to do."""
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    duration: float
+    samplerate: int
+    channels: int
+
+
+def probe(path: Path) -> AudioInfo:
+    if not path.exists():
+        raise AudioFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise AudioFileError(f"{path} is a folder, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioFileError(f"{path.name} is empty (0 bytes)")
+    try:
+        import soundfile
+
+        info = soundfile.info(str(path))
+        return AudioInfo(info.frames / info.samplerate if info.samplerate else 0.0, info.samplerate, info.channels)
+    except Exception:
+        pass
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            streams = container.streams.audio
+            if not streams:
+                raise AudioFileError(f"{path.name} has no audio track")
+            stream = streams[0]
+            duration = float(container.duration / 1_000_000) if container.duration else 0.0
+            return AudioInfo(duration, stream.codec_context.sample_rate or 0, stream.codec_context.channels or 0)
+    except AudioFileError:
+        raise
+    except Exception:
+        raise AudioFileError(
+            f"{path.name} is not an audio file Voicemail Coach can read (use WAV, FLAC, OGG or MP3)"
+        ) from None
+
+
+def _fmt_duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+def load_for_speech(path: Path) -> np.ndarray:
+    """16 kHz mono float32 samples of ``path``, or AudioFileError saying why not."""
+    info = probe(path)
+    if info.duration > MAX_SECONDS:
+        raise AudioFileError(
+            f"{path.name} is {_fmt_duration(info.duration)} long; Voicemail Coach grades messages up to "
+            f"{MAX_SECONDS // 60} minutes. Trim it to the voicemail and try again"
+        )
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=SPEECH_RATE)
+    except Exception:
+        raise AudioFileError(f"{path.name} could not be decoded; it may be damaged") from None
+    if audio.size == 0:
+        raise AudioFileError(f"{path.name} holds no audio")
+    if float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) < SILENCE_RMS:
+        raise AudioFileError(f"{path.name} is silent: no speech detected")
+    return audio.astype(np.float32, copy=False)

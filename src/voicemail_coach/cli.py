@@ -1,0 +1,277 @@
+"""Command line: the desktop app by default, subcommands for grading and history."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from voicemail_coach import __version__
+
+
+class CliError(Exception):
+    """A problem with the user's input: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one plain line instead of usage + traceback-like noise
+        raise CliError(f"{message} (see 'voicemail-coach {self.prog.split()[-1] if ' ' in self.prog else ''} --help')".replace("  ", " "))
+
+
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    # Subcommands accept the global options too; their defaults are suppressed
+    # so "--data-dir X grade ..." is not reset by the subcommand's own default.
+    common = _Parser(add_help=False)
+    extra = {} if defaults else {"default": argparse.SUPPRESS}
+    common.add_argument("--data-dir", type=Path, help="keep every file the app writes under DIR (also VOICEMAIL_COACH_HOME)", **extra)
+    common.add_argument("--json", action="store_true", help="print JSON instead of text", **extra)
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(defaults=False)
+
+    parser = _Parser(
+        prog="voicemail-coach",
+        description="Rehearse the prospecting voicemail until it is good. With no command, opens the desktop app.",
+        parents=[_common_options(defaults=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"voicemail-coach {__version__}")
+    parser.add_argument("--scenario", help="open the app on this scenario")
+    parser.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder to use instead of tiny.en")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    g = sub.add_parser("grade", parents=[common], help="grade a voicemail (audio file, text or transcript file)")
+    src = g.add_mutually_exclusive_group(required=True)
+    src.add_argument("audio", nargs="?", type=Path, help="a recording (WAV, FLAC, OGG or MP3)")
+    src.add_argument("--text", help="the voicemail as text")
+    src.add_argument("--transcript", type=Path, help="a text file holding the voicemail")
+    g.add_argument("--scenario", help="scenario id (prospect and target length)")
+    for flag in ("rep-name", "rep-company", "rep-phone", "rep-email", "prospect-name", "prospect-company"):
+        g.add_argument(f"--{flag}")
+    g.add_argument("--save", action="store_true", help="store the attempt in the history")
+    g.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder")
+
+    sub.add_parser("scenarios", parents=[common], help="list the scenarios")
+
+    p = sub.add_parser("profile", parents=[common], help="create or update the active rep profile")
+    p.add_argument("--name")
+    p.add_argument("--company")
+    p.add_argument("--phone")
+    p.add_argument("--email")
+
+    h = sub.add_parser("history", parents=[common], help="past attempts, newest first")
+    h.add_argument("--rep", help="only this rep's attempts")
+    h.add_argument("--limit", type=int, default=0)
+    return parser
+
+
+# --------------------------------------------------------------------- commands
+def _services(args):
+    from voicemail_coach.services import Services
+
+    return Services(args.data_dir, getattr(args, "model_dir", None))
+
+
+def _profile_from(args, services):
+    from voicemail_coach.core.people import RepProfile
+
+    rep_id = None
+    base = RepProfile()
+    wanted = args.rep_name
+    existing = services.repo.rep_by_name(wanted) if wanted else services.repo.active_rep()
+    if existing:
+        rep_id, base = existing.id, existing.profile
+    profile = RepProfile(
+        name=args.rep_name or base.name,
+        company=args.rep_company if args.rep_company is not None else base.company,
+        phone=args.rep_phone if args.rep_phone is not None else base.phone,
+        email=args.rep_email if args.rep_email is not None else base.email,
+    )
+    return rep_id, profile
+
+
+def cmd_grade(args) -> int:
+    from voicemail_coach.core.grader import grade
+    from voicemail_coach.core.people import Prospect
+    from voicemail_coach.core.transcript import Transcript
+
+    services = _services(args)
+    scenario = None
+    if args.scenario:
+        scenario = services.scenarios.get(args.scenario)
+        if scenario is None:
+            raise CliError(f"unknown scenario '{args.scenario}' (run 'voicemail-coach scenarios' to list them)")
+    rep_id, rep = _profile_from(args, services)
+    base = scenario.prospect if scenario else Prospect()
+    prospect = Prospect(
+        args.prospect_name or base.name, args.prospect_company or base.company, base.title
+    )
+    timings: dict = {"transcribe_s": 0.0}
+    words_json: list[dict] = []
+    if args.audio is not None:
+        from voicemail_coach.audio.files import load_for_speech
+
+        t0 = time.perf_counter()
+        audio = load_for_speech(args.audio)
+        transcriber = services.transcriber
+        transcript = transcriber.transcribe_audio(audio, [rep.name, rep.company, prospect.name, prospect.company])
+        timings["transcribe_s"] = round(time.perf_counter() - t0, 3)
+        timings["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
+        words_json = [{"text": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+    else:
+        if args.transcript is not None:
+            try:
+                text = args.transcript.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise CliError(f"{args.transcript}: no such file") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CliError(f"{args.transcript}: cannot be read as text ({exc.__class__.__name__})") from None
+        else:
+            text = args.text
+        if not text or not text.strip():
+            raise CliError("the voicemail text is empty")
+        transcript = Transcript.from_text(text)
+    t0 = time.perf_counter()
+    result = grade(transcript, rep, prospect, services.rubric, scenario.target_s if scenario else None)
+    timings["grade_s"] = round(time.perf_counter() - t0, 4)
+    out = result.to_dict()
+    out["timings"] = timings
+    if args.save:
+        stored_rep = services.repo.save_rep(rep, make_active=rep_id is None and services.repo.active_rep() is None) if rep.name else None
+        audio_copy = services.repo.copy_recording(args.audio) if args.audio is not None else None
+        out["attempt_id"] = services.repo.add_attempt(
+            stored_rep.id if stored_rep else rep_id, scenario.id if scenario else None, out, words_json, audio_copy
+        )
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(format_scorecard(out))
+    return 0
+
+
+def format_scorecard(out: dict) -> str:
+    lines = [f"Score: {out['score']}/100", ""]
+    for item in out["items"]:
+        mark = "PASS" if item["passed"] else "MISS"
+        where = f" at {item['start']:.1f}s" if item.get("start") is not None and item["passed"] else ""
+        detail = f'"{item["evidence"]}"{where}' if item["passed"] and item["evidence"] else item["tip"]
+        lines.append(f"  [{mark}] {item['label']}: {detail}")
+    m = out["metrics"]
+    lines.append("")
+    facts = []
+    if m.get("duration_s") is not None:
+        facts.append(f"{m['duration_s']:.1f} s")
+    if m.get("words_per_minute") is not None:
+        facts.append(f"{m['words_per_minute']:.0f} words/min")
+    facts.append(f"{m.get('filler_words', 0)} filler words")
+    lines.append("  " + ", ".join(facts))
+    lines.append("")
+    lines.append("Transcript: " + out["transcript"])
+    return "\n".join(lines)
+
+
+def cmd_scenarios(args) -> int:
+    services = _services(args)
+    found = services.scenarios
+    if args.json:
+        print(json.dumps({"scenarios": [s.to_dict() for s in found.scenarios], "problems": [str(p) for p in found.problems]}, indent=2))
+        return 0
+    for s in found.scenarios:
+        mark = "" if s.source == "built-in" else "  (yours)"
+        print(f"{s.id:24} {s.prospect.name}, {s.prospect.title or 'prospect'} at {s.prospect.company} — {s.title}{mark}")
+    for problem in found.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_profile(args) -> int:
+    from voicemail_coach.core.people import RepProfile
+
+    services = _services(args)
+    current = services.repo.active_rep()
+    if not any((args.name, args.company, args.phone, args.email)):
+        if current is None:
+            raise CliError("no profile yet: create one with --name, --company and --phone")
+        data = current.profile.to_dict()
+    else:
+        base = current.profile if current and (not args.name or args.name.lower() == current.profile.name.lower()) else RepProfile()
+        profile = RepProfile(
+            args.name or base.name, args.company if args.company is not None else base.company,
+            args.phone if args.phone is not None else base.phone, args.email if args.email is not None else base.email,
+        )
+        if not profile.name.strip():
+            raise CliError("a profile needs a name (--name)")
+        if profile.phone and sum(c.isdigit() for c in profile.phone) < 7:
+            raise CliError(f"'{profile.phone}' does not look like a phone number (it needs at least 7 digits)")
+        if profile.email and "@" not in profile.email:
+            raise CliError(f"'{profile.email}' does not look like an email address")
+        services.repo.save_rep(profile, make_active=True)
+        data = profile.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print("\n".join(f"{k:8} {v}" for k, v in data.items()))
+    return 0
+
+
+def cmd_history(args) -> int:
+    services = _services(args)
+    rep_id = None
+    if args.rep:
+        rep = services.repo.rep_by_name(args.rep)
+        if rep is None:
+            raise CliError(f"no rep named '{args.rep}'")
+        rep_id = rep.id
+    rows = services.repo.history(rep_id, args.limit or None)
+    if args.json:
+        keys = ("id", "created_at", "rep", "scenario_id", "score", "duration_s", "transcript", "items")
+        print(json.dumps([{k: r[k] for k in keys} for r in rows], indent=2))
+        return 0
+    if not rows:
+        print("No attempts yet.")
+    for r in rows:
+        dur = f"{r['duration_s']:.0f} s" if r["duration_s"] is not None else "text"
+        print(f"#{r['id']:<5} {r['created_at']}  {r['rep'] or '-':20} {r['scenario_id'] or '-':22} {r['score']:>3}  {dur}")
+    return 0
+
+
+def open_app(args) -> int:
+    try:
+        from voicemail_coach.ui.app import run
+    except ImportError as exc:
+        if "voicemail_coach.ui.app" not in str(exc):
+            raise CliError(f"the desktop app cannot start: {exc}") from None
+        build_parser().print_help()
+        return 0
+    return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir)
+
+
+COMMANDS = {"grade": cmd_grade, "scenarios": cmd_scenarios, "profile": cmd_profile, "history": cmd_history}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from voicemail_coach.audio.files import AudioFileError
+    from voicemail_coach.core.rubric import RubricError
+    from voicemail_coach.speech.model import ModelError
+    from voicemail_coach.speech.transcriber import NoSpeechError
+    from voicemail_coach.storage.db import StorageError
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return open_app(args)
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"voicemail-coach: {exc}", file=sys.stderr)
+        return 2
+    except (AudioFileError, NoSpeechError, ModelError, StorageError, RubricError) as exc:
+        print(f"voicemail-coach: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into head and cut short
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,1 @@
+"""Pure-Python core: transcripts, the rubric and the grader. No Qt, no audio devices."""

@@ -1,0 +1,450 @@
+"""Grade a voicemail transcript against the playbook: a pure function, no I/O.
+
+Every item result carries the transcript words that earned it (with their times
+when known), so each point in the score can be traced to what the rep said.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
+
+from voicemail_coach.core import matching, numbers
+from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.rubric import CONTENT_ITEMS, Rubric
+from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
+
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "doctor", "prof", "professor", "sir", "madam"}
+_INTRO_SLOT = re.compile(
+    r"\b(?:this is|my name is|name is|it is|i am|this|hi it is)((?: [^ |]+){1,2}?) (?:from|with|at|over|calling|here|and|of|in)\b"
+)
+_COMPANY_SLOT = re.compile(r"\b(?:from|with|at|over at|here at|calling from|of)((?: [^ |]+){1,3})")
+_GREETING_SLOT = re.compile(
+    r"(?:^|\| )(?:hi|hello|hey|high|hiya|good morning|good afternoon|good evening|morning|afternoon|dear)((?: [^ |]+){1,2})"
+)
+_TITLE_SLOT = re.compile(r"\b(?:mr|mrs|ms|miss|dr|doctor|mister|misses)((?: [^ |]+){1})")
+
+
+class _Safe(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass
+class ItemResult:
+    id: str
+    label: str
+    passed: bool
+    evidence: str = ""
+    start: float | None = None
+    end: float | None = None
+    tip: str = ""
+    # words that made a "no_…" item fail (evidence stays empty for failed items)
+    flagged: str = ""
+    flagged_start: float | None = None
+    flagged_end: float | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if not self.flagged:
+            for k in ("flagged", "flagged_start", "flagged_end"):
+                d.pop(k)
+        return d
+
+
+@dataclass
+class GradeResult:
+    score: int
+    items: list[ItemResult]
+    transcript: str
+    metrics: dict = field(default_factory=dict)
+
+    def item(self, item_id: str) -> ItemResult:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "score": self.score,
+            "items": [i.to_dict() for i in self.items],
+            "transcript": self.transcript,
+            "metrics": dict(self.metrics),
+        }
+
+
+class _Index:
+    """The normalized tokens as one searchable string, mapped back to token indices."""
+
+    def __init__(self, transcript: Transcript):
+        self.transcript = transcript
+        self.tokens = transcript.tokens
+        self.offsets: list[int] = []
+        self.sentence: list[int] = []
+        pos, sent = 0, 0
+        for tok in self.tokens:
+            self.offsets.append(pos)
+            self.sentence.append(sent)
+            pos += len(tok.text) + 1
+            if tok.text == SENTENCE_BREAK:
+                sent += 1
+        self.text = " ".join(t.text for t in self.tokens)
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect_right(self.offsets, char) - 1)
+
+    def find(self, pattern: re.Pattern, group: int = 0) -> list[tuple[int, int]]:
+        out = []
+        for m in pattern.finditer(self.text):
+            a, b = m.span(group)
+            if b <= a:
+                continue
+            first, last = self.token_at(a), self.token_at(b - 1)
+            while last > first and self.tokens[last].text == SENTENCE_BREAK:
+                last -= 1
+            while first < last and self.tokens[first].text == SENTENCE_BREAK:
+                first += 1
+            out.append((first, last))
+        return out
+
+    def evidence(self, first: int, last: int) -> tuple[str, float | None, float | None]:
+        return self.transcript.span(first, last)
+
+    def sub(self, first: int, last: int):
+        return self.tokens[first : last + 1]
+
+
+def _passed(spec_label: str, item_id: str, idx: _Index, first: int, last: int) -> ItemResult:
+    text, start, end = idx.evidence(first, last)
+    return ItemResult(item_id, spec_label, True, text, start, end)
+
+
+def _best_hit(hits: list[matching.Hit]) -> matching.Hit | None:
+    return max(hits, key=lambda h: (h.score, -h.first)) if hits else None
+
+
+# Words that fill an introduction slot without being a name ("I'm calling from ...").
+_SLOT_FILLERS = {
+    "calling", "just", "reaching", "out", "the", "a", "an", "here", "with", "team", "from",
+    "someone", "over", "also", "again", "back", "glad", "happy", "going", "your", "our", "my",
+    "me", "you", "one", "of", "on", "and", "to", "is", "be", "so", "now", "quickly",
+}
+
+
+def _slot_hits(idx: _Index, slot: re.Pattern, parts: list[str], relax: float, company: bool = False) -> list[matching.Hit]:
+    """Looser matches where the sentence shape says a name goes ("this is ___ from")."""
+    hits: list[matching.Hit] = []
+    for first, last in idx.find(slot, 1):
+        while first <= last and idx.tokens[first].text in _SLOT_FILLERS:
+            first += 1
+        while last >= first and idx.tokens[last].text in _SLOT_FILLERS:
+            last -= 1
+        if first > last:
+            continue
+        segment = idx.sub(first, last)
+        if company:
+            found = matching.find_company(segment, " ".join(parts), relax)
+        else:
+            found = matching.find_name_parts(segment, parts, relax)
+        hits.extend(matching.Hit(h.first + first, h.last + first, h.score, h.part) for h in found)
+    return hits
+
+
+def _drop_overlaps(hits: list[matching.Hit], rivals: list[matching.Hit]) -> list[matching.Hit]:
+    """Keep a hit only if no rival (the other party's name) explains the same words better."""
+    kept = []
+    for h in hits:
+        beaten = any(r.first <= h.last and h.first <= r.last and r.score > h.score for r in rivals)
+        if not beaten:
+            kept.append(h)
+    return kept
+
+
+def _name_parts(name: str) -> list[str]:
+    return [p for p in matching.words_of(name) if p not in _TITLES and len(p) >= 2]
+
+
+def _rep_name(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+    parts = _name_parts(rep.name)
+    if not parts:
+        return ItemResult("rep_name", label, False, tip="Add your name to your profile so it can be checked.")
+    hits = matching.find_name_parts(idx.tokens, parts) + _slot_hits(idx, _INTRO_SLOT, parts, 24.0)
+    rivals = matching.find_name_parts(idx.tokens, _name_parts(prospect.name))
+    if rep.company.strip():
+        company_hits = matching.find_company(idx.tokens, rep.company)
+        rivals += company_hits
+        hits += _before_company(idx, company_hits, parts)
+    best = _best_hit([h for h in _drop_overlaps(hits, rivals) if not _in_email(idx, h)])
+    if best is None:
+        return ItemResult("rep_name", label, False)
+    return _passed(label, "rep_name", idx, best.first, best.last)
+
+
+def _before_company(idx: _Index, company_hits: list[matching.Hit], parts: list[str]) -> list[matching.Hit]:
+    """Looser matches for the words right before "from <company>": where reps say their name."""
+    hits: list[matching.Hit] = []
+    for ch in company_hits:
+        k = ch.first - 1
+        while k >= 0 and idx.tokens[k].text in ("from", "with", "at", "over", "here", "calling", "of"):
+            k -= 1
+        if k == ch.first - 1:
+            continue  # no connector: "Brightline" alone says nothing about a name
+        first = k
+        while first > 0 and k - first < 1 and idx.tokens[first - 1].text not in _SLOT_FILLERS | {SENTENCE_BREAK}:
+            first -= 1
+        if k < 0 or idx.tokens[k].text == SENTENCE_BREAK:
+            continue
+        segment = idx.sub(first, k)
+        hits += [matching.Hit(h.first + first, h.last + first, h.score, h.part) for h in matching.find_name_parts(segment, parts, 20.0)]
+    return hits
+
+
+def _in_email(idx: _Index, hit: matching.Hit) -> bool:
+    """A name heard inside a spoken email address ("dave at brightline dot com") is not an introduction."""
+    around = [t.text for t in idx.tokens[hit.first : hit.last + 3]]
+    before = idx.tokens[hit.first - 1].text if hit.first > 0 else ""
+    after = idx.tokens[hit.last + 1].text if hit.last + 1 < len(idx.tokens) else ""
+    return "dot" in around or any("@" in t for t in around) or after == "at" and before in ("is", "me", "email", "address")
+
+
+def _rep_company(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+    if not rep.company.strip():
+        return ItemResult("rep_company", label, False, tip="Add your company to your profile so it can be checked.")
+    hits = matching.find_company(idx.tokens, rep.company) + _slot_hits(
+        idx, _COMPANY_SLOT, matching.company_core(rep.company), 18.0, company=True
+    )
+    rivals = matching.find_company(idx.tokens, prospect.company) if prospect.company.strip() else []
+    hits = [h for h in _drop_overlaps(hits, rivals) if not _in_email(idx, h)]
+    best = _best_hit(hits)
+    if best is None:
+        return ItemResult("rep_company", label, False)
+    return _passed(label, "rep_company", idx, best.first, best.last)
+
+
+def _prospect_named(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+    parts = _name_parts(prospect.name)
+    if not parts:
+        return ItemResult("prospect_named", label, False, tip="This scenario has no prospect name to check against.")
+    hits = (
+        matching.find_name_parts(idx.tokens, parts)
+        + _slot_hits(idx, _GREETING_SLOT, parts, 24.0)
+        + _slot_hits(idx, _TITLE_SLOT, parts[-1:], 20.0)
+    )
+    rivals = matching.find_name_parts(idx.tokens, _name_parts(rep.name))
+    best = _best_hit(_drop_overlaps(hits, rivals))
+    if best is None:
+        return ItemResult("prospect_named", label, False)
+    return _passed(label, "prospect_named", idx, best.first, best.last)
+
+
+def _first_match(idx: _Index, patterns: list[re.Pattern]) -> tuple[int, int] | None:
+    """The earliest match of the first pattern that matches: patterns are listed best evidence first."""
+    for pattern in patterns:
+        found = idx.find(pattern)
+        if found:
+            return min(found)
+    return None
+
+
+def _pattern_item(idx: _Index, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
+    span = _first_match(idx, patterns)
+    if span is None:
+        return ItemResult(item_id, label, False)
+    return _passed(label, item_id, idx, *span)
+
+
+def _absence_item(idx: _Index, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
+    span = _first_match(idx, patterns)
+    if span is None:
+        return ItemResult(item_id, label, True)
+    text, start, end = idx.evidence(*span)
+    return ItemResult(item_id, label, False, flagged=text, flagged_start=start, flagged_end=end)
+
+
+def _spoken_email(idx: _Index, email: str) -> tuple[int, int] | None:
+    """Where an email address is spoken ("dave at brightline dot com") or written out."""
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    domain_core = domain.split(".")[0] if domain else ""
+    toks = idx.tokens
+    for i, tok in enumerate(toks):
+        if "@" in tok.text:
+            if not email or matching.similarity(tok.text, email) >= 85:
+                return i, i
+        if tok.text != "at" or i == 0 or i + 1 >= len(toks):
+            continue
+        before = "".join(t.text for t in toks[max(0, i - 2) : i] if t.text != SENTENCE_BREAK)
+        tail = [t.text for t in toks[i + 1 : i + 5]]
+        if "dot" not in tail and "com" not in tail:
+            continue
+        cut = tail.index("dot") if "dot" in tail else tail.index("com")
+        after = "".join(tail[:cut])
+        if not email:
+            return i - 1, i + cut + 1
+        near_local = any(matching.similarity(before[-len(local) - k :], local) >= 80 for k in (0, 1, 2)) if local else False
+        if near_local and after and matching.similarity(after, domain_core) >= 80:
+            return max(0, i - 2), min(len(toks) - 1, i + cut + 2)
+    return None
+
+
+def _contact_items(idx: _Index, rep: RepProfile, labels: dict[str, str], metrics: dict) -> list[ItemResult]:
+    if numbers.phone_digits(rep.phone):
+        mentions = numbers.find_phone(idx.tokens, rep.phone)
+    else:
+        # No profile number to check against: any phone number counts, and "twice" means the same one twice.
+        mentions = numbers.any_phone_numbers(idx.tokens)
+        if mentions:
+            first = mentions[0].digits
+            mentions = [m for m in mentions if numbers._near(m.digits, first)]
+    email_span = _spoken_email(idx, rep.email)
+    if mentions:
+        contact = _passed(labels["contact"], "contact", idx, mentions[0].first, mentions[0].last)
+    elif email_span:
+        contact = _passed(labels["contact"], "contact", idx, *email_span)
+    else:
+        contact = ItemResult("contact", labels["contact"], False)
+        others = numbers.any_phone_numbers(idx.tokens)
+        if others and rep.phone:
+            said, _, _ = idx.evidence(others[0].first, others[0].last)
+            contact.tip = f"The number you said ({said}) is not your number on file ({rep.phone}): the prospect could not call you back."
+    if len(mentions) >= 2:
+        twice = _passed(labels["number_twice"], "number_twice", idx, mentions[1].first, mentions[1].last)
+    else:
+        twice = ItemResult("number_twice", labels["number_twice"], False)
+    if mentions and idx.transcript.timed:
+        _, start, end = idx.evidence(mentions[0].first, mentions[0].last)
+        if start is not None and end is not None and end > start:
+            metrics["number_digits_per_second"] = round(len(mentions[0].digits) / (end - start), 2)
+    metrics["number_mentions"] = len(mentions)
+    return [contact, twice]
+
+
+def _callback(idx: _Index, rubric: Rubric, label: str) -> ItemResult:
+    times = idx.find(rubric.time)
+    for pattern in rubric.patterns["callback_commitment"]:
+        for first, last in idx.find(pattern):
+            sentence = idx.sentence[first]
+            for t_first, t_last in times:
+                if idx.sentence[t_first] == sentence:
+                    return _passed(label, "callback_time", idx, min(first, t_first), max(last, t_last))
+    return ItemResult("callback_time", label, False)
+
+
+def _word_count(idx: _Index) -> int:
+    count = 0
+    for tok in idx.tokens:
+        if tok.text == SENTENCE_BREAK:
+            continue
+        count += len(tok.text) if tok.text.isdigit() and len(tok.text) >= 3 else 1
+    return count
+
+
+def _fillers(idx: _Index, rubric: Rubric) -> list[str]:
+    found = [idx.text[slice(*m.span())] for p in rubric.patterns["fillers"] for m in p.finditer(idx.text)]
+    words = idx.transcript.words
+    for i, w in enumerate(words):
+        low = w.text.strip().lower()
+        if low.strip(",") == "like":
+            # "like" is a filler when set off by commas, not in "I'd like to" or "companies like yours"
+            prev_comma = i > 0 and words[i - 1].text.strip().endswith(",")
+            if low.endswith(",") or prev_comma:
+                found.append("like")
+    return found
+
+
+def _delivery(idx: _Index, rubric: Rubric, band: tuple[float, float] | None, metrics: dict) -> list[ItemResult]:
+    t = idx.transcript
+    out: list[ItemResult] = []
+    words = _word_count(idx)
+    metrics["word_count"] = words
+    spec = rubric.delivery
+    duration = t.duration
+    if duration is None and t.timed:
+        duration = t.words[-1].end
+    metrics["duration_s"] = round(duration, 2) if duration is not None else None
+    if duration is not None:
+        lo, hi = band or (float(spec["length"]["min_s"]), float(spec["length"]["max_s"]))
+        ok = lo <= duration <= hi
+        item = ItemResult("length", spec["length"]["label"], ok)
+        if ok:
+            item.evidence = f"{duration:.0f} s"
+        else:
+            tmpl = spec["length"]["tip_short"] if duration < lo else spec["length"]["tip_long"]
+            item.tip = tmpl.format(duration=duration, min_s=f"{lo:g}", max_s=f"{hi:g}")
+        out.append(item)
+    if t.timed and words:
+        speaking = max(1e-6, t.words[-1].end - t.words[0].start)
+        wpm = words / speaking * 60
+        metrics["words_per_minute"] = round(wpm, 1)
+        p = spec["pace"]
+        ok = float(p["min_wpm"]) <= wpm <= float(p["max_wpm"])
+        item = ItemResult("pace", p["label"], ok)
+        if ok:
+            item.evidence = f"{wpm:.0f} words per minute"
+        else:
+            tmpl = p["tip_slow"] if wpm < float(p["min_wpm"]) else p["tip_fast"]
+            item.tip = tmpl.format(wpm=wpm, min_wpm=p["min_wpm"], max_wpm=p["max_wpm"])
+        out.append(item)
+    else:
+        metrics["words_per_minute"] = None
+    fillers = _fillers(idx, rubric)
+    per_100 = 100.0 * len(fillers) / words if words else 0.0
+    metrics["filler_words"] = len(fillers)
+    metrics["fillers_per_100_words"] = round(per_100, 2)
+    f = spec["fillers"]
+    ok = per_100 < float(f["max_per_100_words"])
+    item = ItemResult("fillers", f["label"], ok)
+    if ok:
+        item.evidence = f"{len(fillers)} filler words"
+    else:
+        examples = ", ".join(sorted(set(fillers))[:3])
+        item.tip = f["tip"].format(count=len(fillers), per_100=per_100, examples=examples)
+    out.append(item)
+    return out
+
+
+def grade(
+    transcript: Transcript,
+    rep: RepProfile,
+    prospect: Prospect,
+    rubric: Rubric,
+    length_band: tuple[float, float] | None = None,
+) -> GradeResult:
+    """Grade ``transcript``; ``length_band`` overrides the playbook's target length (seconds)."""
+    idx = _Index(transcript)
+    labels = {k: v.label for k, v in rubric.items.items()}
+    metrics: dict = {}
+    items = [
+        _rep_name(idx, rep, prospect, labels["rep_name"]),
+        _rep_company(idx, rep, prospect, labels["rep_company"]),
+        _prospect_named(idx, rep, prospect, labels["prospect_named"]),
+        _pattern_item(idx, "value", labels["value"], rubric.patterns["value"]),
+        *_contact_items(idx, rep, labels, metrics),
+        _callback(idx, rubric, labels["callback_time"]),
+        _pattern_item(idx, "email_followup", labels["email_followup"], rubric.patterns["email_followup"]),
+        _absence_item(idx, "no_check_in", labels["no_check_in"], rubric.patterns["check_in"]),
+        _absence_item(idx, "no_apology", labels["no_apology"], rubric.patterns["apology"]),
+    ]
+    _fill_tips(items, rubric, rep, prospect)
+    items += _delivery(idx, rubric, length_band, metrics)
+    total = sum(rubric.weight(i.id) for i in items)
+    earned = sum(rubric.weight(i.id) for i in items if i.passed)
+    score = round(100 * earned / total) if total else 0
+    assert [i.id for i in items[: len(CONTENT_ITEMS)]] == list(CONTENT_ITEMS)
+    return GradeResult(score, items, transcript.text, metrics)
+
+
+def _fill_tips(items: list[ItemResult], rubric: Rubric, rep: RepProfile, prospect: Prospect) -> None:
+    values = _Safe(
+        rep_first=rep.first_name or "your name",
+        rep_company=rep.company or "your company",
+        rep_phone=rep.phone or "your number",
+        prospect_first=prospect.first_name or "there",
+    )
+    for item in items:
+        if item.passed or item.tip:
+            continue
+        values["found"] = item.flagged
+        item.tip = rubric.items[item.id].tip.format_map(values)

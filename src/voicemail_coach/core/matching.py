@@ -1,0 +1,137 @@
+"""Forgiving matching of names and companies against a noisy transcript.
+
+The recognizer mishears names ("Chloe Martin" -> "Colonial Martin",
+"Acme" -> "ECME"), so a name part matches a token when the two are close in
+spelling (rapidfuzz) or sound (metaphone). Short names and names that are also
+ordinary words ("Will", "Mark") need more: an exact hit, or an introduction slot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jellyfish
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.fuzz import ratio
+
+from voicemail_coach.core.transcript import SENTENCE_BREAK, Token
+
+# Names that are also everyday words: credited only where a name is expected.
+COMMON_WORD_NAMES = {
+    "will", "mark", "bill", "grace", "hope", "joy", "rose", "may", "june", "april", "dawn",
+    "faith", "chase", "jack", "pat", "sue", "ray", "rich", "summer", "hunter", "lane", "wade",
+    "drew", "art", "frank", "gene", "carol", "miles", "max", "sky", "brook", "glen", "dean",
+    "guy", "don", "rob", "sandy", "penny", "holly", "ivy", "jean", "love", "young", "king",
+    "price", "best", "long", "short", "white", "black", "brown", "green", "bell", "hall",
+    "wood", "stone", "cook", "rice", "call", "day", "week", "page", "post", "cross", "field",
+}
+GENERIC_COMPANY_WORDS = {
+    "inc", "llc", "ltd", "co", "corp", "corporation", "company", "group", "the", "and",
+    "solutions", "services", "systems", "technologies", "technology", "partners", "global",
+    "international", "holdings", "labs", "software", "consulting", "of", "industries",
+}
+
+
+def words_of(name: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", name.lower().replace("'", "")) if w]
+
+
+def _phonetic(word: str) -> str:
+    try:
+        return jellyfish.metaphone(word)
+    except Exception:  # metaphone rejects a few unusual characters
+        return word
+
+
+def similarity(heard: str, name: str) -> float:
+    """0..100: how likely ``heard`` is the recognizer's rendering of ``name``."""
+    if heard == name:
+        return 100.0
+    score = ratio(heard, name)
+    jw = JaroWinkler.similarity(heard, name) * 100
+    score = max(score, jw - 8)
+    if len(name) >= 4 and len(heard) >= 3:
+        ph, pn = _phonetic(heard), _phonetic(name)
+        if ph and ph == pn:
+            score = max(score, 90.0)
+        elif ph and pn and len(pn) >= 3:
+            score = max(score, ratio(ph, pn) - 10)
+    return score
+
+
+def threshold_for(name: str) -> float:
+    if len(name) <= 3:
+        return 100.0
+    if len(name) <= 4:
+        return 86.0
+    if len(name) <= 7:
+        return 80.0
+    return 76.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    first: int
+    last: int
+    score: float
+    part: str
+
+
+def _windows(tokens: list[Token], max_len: int):
+    for i in range(len(tokens)):
+        if tokens[i].text == SENTENCE_BREAK:
+            continue
+        for n in range(1, max_len + 1):
+            j = i + n - 1
+            if j >= len(tokens) or tokens[j].text == SENTENCE_BREAK:
+                break
+            yield i, j, "".join(t.text for t in tokens[i : j + 1])
+
+
+def find_name_parts(tokens: list[Token], parts: list[str], relax: float = 0.0) -> list[Hit]:
+    """Tokens (or two joined tokens, for "Bright line") that match any of ``parts``."""
+    hits: list[Hit] = []
+    for i, j, heard in _windows(tokens, 2):
+        if not heard.isalpha():
+            continue
+        for part in parts:
+            if j > i and len(part) < 6:
+                continue  # joining tokens only helps long names
+            if abs(len(heard) - len(part)) > max(3, len(part) // 2):
+                continue
+            score = similarity(heard, part)
+            need = threshold_for(part) - relax
+            if part in COMMON_WORD_NAMES and relax == 0.0:
+                need = 101.0
+            if score >= need:
+                hits.append(Hit(i, j, score, part))
+    return hits
+
+
+def company_core(company: str) -> list[str]:
+    parts = words_of(company)
+    core = [p for p in parts if p not in GENERIC_COMPANY_WORDS]
+    return core or parts
+
+
+def find_company(tokens: list[Token], company: str, relax: float = 0.0) -> list[Hit]:
+    """Places where the company's distinctive words are said (allowing split or merged words)."""
+    core = company_core(company)
+    if not core:
+        return []
+    targets = {"".join(core)}
+    targets.add(core[0])  # the distinctive first word is usually how reps say it
+    hits: list[Hit] = []
+    max_len = len(core) + 1
+    for i, j, heard in _windows(tokens, max_len):
+        for target in targets:
+            if len(target) < 3 or abs(len(heard) - len(target)) > max(2, len(target) // 3):
+                continue
+            score = similarity(heard, target)
+            need = max(threshold_for(target), 84.0 if len(target) <= 5 else 0.0) - relax
+            if target in COMMON_WORD_NAMES and relax == 0.0:
+                need = 101.0
+            if score >= need:
+                hits.append(Hit(i, j, score, target))
+    return hits

@@ -1,0 +1,46 @@
+"""Builds the app's services once (data dir, database, scenarios, rubric, transcriber)."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+
+from voicemail_coach.core.rubric import Rubric, default_rubric
+from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
+from voicemail_coach.paths import DataDir, resources_dir
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None):
+        self.dirs = DataDir(data_dir)
+        self.model_dir = model_dir
+
+    @cached_property
+    def repo(self):
+        from voicemail_coach.storage.db import connect
+        from voicemail_coach.storage.repository import Repository
+
+        self.dirs.ensure()
+        return Repository(connect(self.dirs.database), self.dirs.database, self.dirs.recordings)
+
+    @cached_property
+    def scenarios(self) -> ScenarioSet:
+        found = load_scenarios(resources_dir() / "scenarios", self.dirs.scenarios)
+        for problem in found.problems:
+            log.warning("scenario skipped: %s", problem)
+        return found
+
+    @cached_property
+    def rubric(self) -> Rubric:
+        return default_rubric()
+
+    @cached_property
+    def transcriber(self):
+        from voicemail_coach.speech.model import resolve_model
+        from voicemail_coach.speech.transcriber import Transcriber
+
+        cache = self.dirs.data / "model-verified.json"
+        return Transcriber(resolve_model(self.model_dir, cache_file=cache))

@@ -1,0 +1,1 @@
+"""Speech to text on the local CPU (faster-whisper)."""

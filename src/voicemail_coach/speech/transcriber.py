@@ -1,0 +1,131 @@
+"""faster-whisper on the CPU: load once, transcribe files or arrays into Transcripts."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from voicemail_coach.core.transcript import Transcript, Word
+from voicemail_coach.speech.model import ModelInfo, resolve_model
+
+SAMPLE_RATE = 16000
+
+
+def _has_speech(audio: np.ndarray, frame: int = 480, threshold: float = 0.01, min_frames: int = 15) -> bool:
+    """Enough loud 30 ms frames to be worth decoding (cheap energy check, not a full VAD)."""
+    n = len(audio) // frame
+    if n == 0:
+        return False
+    rms = np.sqrt(np.mean(np.square(audio[: n * frame].reshape(n, frame)), axis=1))
+    return int(np.count_nonzero(rms > threshold)) >= min_frames
+
+
+class NoSpeechError(ValueError):
+    """The audio holds no speech the model could hear."""
+
+
+def default_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Transcriber:
+    """Owns one WhisperModel; safe to call from one worker thread at a time."""
+
+    def __init__(
+        self, model: ModelInfo | None = None, cpu_threads: int | None = None, bias: str = "hotwords", beam_size: int = 1
+    ):
+        self._info = model
+        self.beam_size = beam_size
+        self._threads = cpu_threads or default_threads()
+        self._model = None
+        self._lock = threading.Lock()
+        self.bias = bias  # "none", "prompt" or "hotwords": how names are hinted to the decoder
+        self.load_seconds: float | None = None
+
+    @property
+    def info(self) -> ModelInfo:
+        if self._info is None:
+            self._info = resolve_model()
+        return self._info
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            t0 = time.perf_counter()
+            info = self.info
+            from faster_whisper import WhisperModel  # heavy import, kept off start-up
+
+            self._model = WhisperModel(
+                str(info.path), device="cpu", compute_type="int8", cpu_threads=self._threads, local_files_only=True
+            )
+            self.load_seconds = time.perf_counter() - t0
+
+    def transcribe(self, audio: np.ndarray, hints: list[str] | None = None, offset: float = 0.0) -> list[Word]:
+        """Words of 16 kHz mono float32 ``audio``; times are shifted by ``offset`` seconds."""
+        self.load()
+        words = self._decode(audio, hints, offset)
+        # tiny.en sometimes ends a window early and drops the rest of the message:
+        # decode what is left after the last word whenever it still holds speech.
+        for _ in range(3):
+            heard_until = (words[-1].end - offset) if words else 0.0
+            rest = audio[int(max(0.0, heard_until - 0.1) * SAMPLE_RATE) :]
+            if len(rest) < 1.5 * SAMPLE_RATE or not _has_speech(rest):
+                break
+            more = self._decode(rest, hints, offset + max(0.0, heard_until - 0.1))
+            if not more:
+                break
+            words += more
+        return words
+
+    def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
+        kwargs: dict = {}
+        names = ", ".join(h for h in (hints or []) if h)
+        if names and self.bias == "prompt":
+            kwargs["initial_prompt"] = f"Voicemail from {names}."
+        elif names and self.bias == "hotwords":
+            kwargs["hotwords"] = names
+        with self._lock:
+            segments, _info = self._model.transcribe(
+                audio,
+                language="en",
+                beam_size=self.beam_size,
+                word_timestamps=True,
+                condition_on_previous_text=False,
+                vad_filter=False,
+                **kwargs,
+            )
+            return [
+                Word(w.word.strip(), round(float(w.start) + offset, 3), round(float(w.end) + offset, 3), round(float(w.probability), 3))
+                for seg in segments
+                for w in (seg.words or [])
+                if w.word.strip()
+            ]
+
+    def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> list[Word]:
+        """Decode ``audio`` piece by piece, cut at pauses, as the live path does."""
+        from voicemail_coach.speech.chunking import plan_chunks, speech_spans
+
+        words: list[Word] = []
+        for chunk in plan_chunks(speech_spans(audio), len(audio)):
+            words += self.transcribe(audio[chunk.start : chunk.end], hints, offset=chunk.start / SAMPLE_RATE)
+        return words
+
+    def transcribe_audio(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
+        words = self.transcribe_chunked(audio, hints)
+        if not words:
+            raise NoSpeechError("no speech detected in the recording")
+        return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE)
+
+    def transcribe_file(self, path: Path | str, hints: list[str] | None = None) -> Transcript:
+        from voicemail_coach.audio.files import load_for_speech
+
+        return self.transcribe_audio(load_for_speech(Path(path)), hints)

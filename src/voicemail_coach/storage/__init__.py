@@ -1,0 +1,1 @@
+"""SQLite storage: schema migrations, reps and attempts; recordings beside the database."""

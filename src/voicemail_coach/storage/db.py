@@ -1,0 +1,91 @@
+"""Opening the database: WAL mode, versioned migrations, plain errors for bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used; the message says what happened and what to do."""
+
+
+# Each step moves the schema one version up; steps are never edited once released.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE reps (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        company TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE UNIQUE INDEX reps_name ON reps(name COLLATE NOCASE);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        rep_id INTEGER REFERENCES reps(id),
+        scenario_id TEXT,
+        status TEXT NOT NULL DEFAULT 'complete',
+        score INTEGER,
+        duration_s REAL,
+        transcript TEXT NOT NULL DEFAULT '',
+        words_json TEXT NOT NULL DEFAULT '[]',
+        items_json TEXT NOT NULL DEFAULT '[]',
+        metrics_json TEXT NOT NULL DEFAULT '{}',
+        audio_path TEXT
+    );
+    CREATE INDEX attempts_created ON attempts(created_at DESC);
+    CREATE INDEX attempts_rep ON attempts(rep_id, created_at DESC);
+    """,
+]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        _migrate(conn)
+        return conn
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(_explain(exc, path)) from None
+    except OSError as exc:
+        raise StorageError(f"cannot open the database {path}: {exc.strerror}") from None
+
+
+def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"the database {path} is locked by another program; close other Voicemail Coach windows and try again"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"the database {path} is damaged; move it aside (your recordings are kept) and start again"
+    if "disk" in text and "full" in text:
+        return f"the disk holding {path} is full; free some space and try again"
+    if "readonly" in text or "read-only" in text:
+        return f"the database {path} is read-only; check the folder's permissions"
+    return f"database error in {path}: {exc}"
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StorageError(
+            f"this database was written by a newer Voicemail Coach (schema {version}); update the app to open it"
+        )
+    for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in filter(str.strip, script.split(";")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step}")
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,163 @@
+"""Reps and attempts in the database; recordings are copied into the data dir."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicemail_coach.core.people import RepProfile
+from voicemail_coach.storage.db import StorageError, _explain
+
+
+@dataclass(frozen=True)
+class Rep:
+    id: int
+    profile: RepProfile
+
+
+def _guard(fn):
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fn(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(_explain(exc, self.db_path)) from None
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+class Repository:
+    def __init__(self, conn: sqlite3.Connection, db_path: Path, recordings: Path):
+        self.conn = conn
+        self.db_path = db_path
+        self.recordings = recordings
+
+    # ------------------------------------------------------------------ reps
+    @_guard
+    def save_rep(self, profile: RepProfile, make_active: bool = True) -> Rep:
+        row = self.conn.execute("SELECT id FROM reps WHERE name = ? COLLATE NOCASE", (profile.name,)).fetchone()
+        if row:
+            rep_id = row["id"]
+            self.conn.execute(
+                "UPDATE reps SET name=?, company=?, phone=?, email=? WHERE id=?",
+                (profile.name, profile.company, profile.phone, profile.email, rep_id),
+            )
+        else:
+            rep_id = self.conn.execute(
+                "INSERT INTO reps(name, company, phone, email) VALUES (?,?,?,?)",
+                (profile.name, profile.company, profile.phone, profile.email),
+            ).lastrowid
+        if make_active:
+            self.set_setting("active_rep", str(rep_id))
+        return Rep(rep_id, profile)
+
+    @_guard
+    def reps(self) -> list[Rep]:
+        rows = self.conn.execute("SELECT * FROM reps ORDER BY name COLLATE NOCASE").fetchall()
+        return [self._rep(r) for r in rows]
+
+    @_guard
+    def rep_by_name(self, name: str) -> Rep | None:
+        row = self.conn.execute("SELECT * FROM reps WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+        return self._rep(row) if row else None
+
+    @_guard
+    def active_rep(self) -> Rep | None:
+        value = self.setting("active_rep")
+        if value:
+            row = self.conn.execute("SELECT * FROM reps WHERE id = ?", (int(value),)).fetchone()
+            if row:
+                return self._rep(row)
+        row = self.conn.execute("SELECT * FROM reps ORDER BY id LIMIT 1").fetchone()
+        return self._rep(row) if row else None
+
+    @staticmethod
+    def _rep(row: sqlite3.Row) -> Rep:
+        return Rep(row["id"], RepProfile(row["name"], row["company"], row["phone"], row["email"]))
+
+    # -------------------------------------------------------------- settings
+    @_guard
+    def setting(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    @_guard
+    def set_setting(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    # -------------------------------------------------------------- attempts
+    def copy_recording(self, source: Path) -> Path:
+        """Copy an audio file into the recordings folder under a fresh name."""
+        self.recordings.mkdir(parents=True, exist_ok=True)
+        target = self.recordings / f"{uuid.uuid4().hex}{source.suffix.lower() or '.wav'}"
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise StorageError(f"could not copy the recording into {self.recordings}: {exc.strerror}") from None
+        return target
+
+    @_guard
+    def add_attempt(
+        self,
+        rep_id: int | None,
+        scenario_id: str | None,
+        result: dict,
+        words: list[dict],
+        audio_path: Path | None,
+    ) -> int:
+        metrics = result.get("metrics", {})
+        return self.conn.execute(
+            """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
+                                    words_json, items_json, metrics_json, audio_path)
+               VALUES (?,?,?,?,?,?,?,?,?,?)""",
+            (
+                rep_id,
+                scenario_id,
+                "complete",
+                result["score"],
+                metrics.get("duration_s"),
+                result["transcript"],
+                json.dumps(words),
+                json.dumps(result["items"]),
+                json.dumps(metrics),
+                str(audio_path) if audio_path else None,
+            ),
+        ).lastrowid
+
+    @_guard
+    def history(self, rep_id: int | None = None, limit: int | None = None) -> list[dict]:
+        sql = """SELECT a.id, a.created_at, r.name AS rep, a.scenario_id, a.score, a.duration_s,
+                        a.transcript, a.items_json, a.audio_path, a.status
+                 FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id"""
+        args: list = []
+        if rep_id is not None:
+            sql += " WHERE a.rep_id = ?"
+            args.append(rep_id)
+        sql += " ORDER BY a.created_at DESC, a.id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit)
+        out = []
+        for row in self.conn.execute(sql, args):
+            items = json.loads(row["items_json"])
+            out.append(
+                {
+                    "id": row["id"],
+                    "created_at": row["created_at"],
+                    "rep": row["rep"],
+                    "scenario_id": row["scenario_id"],
+                    "score": row["score"],
+                    "duration_s": row["duration_s"],
+                    "transcript": row["transcript"],
+                    "items": [{"id": i["id"], "passed": i["passed"]} for i in items],
+                    "audio_path": row["audio_path"],
+                    "status": row["status"],
+                }
+            )
+        return out

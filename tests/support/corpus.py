@@ -1,0 +1,81 @@
+"""The labelled voicemail corpus (tests/corpus/*.toml) and agreement counting."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.rubric import CONTENT_ITEMS
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@dataclass(frozen=True)
+class Voicemail:
+    id: str
+    rep: RepProfile
+    prospect: Prospect
+    text: str
+    labels: dict[str, bool]  # every contract item: should it pass?
+
+
+def load_corpus() -> list[Voicemail]:
+    reps = tomllib.loads((CORPUS_DIR / "reps.toml").read_text())
+    data = tomllib.loads((CORPUS_DIR / "voicemails.toml").read_text())
+    out = []
+    for entry in data["voicemail"]:
+        unknown = set(entry["fails"]) - set(CONTENT_ITEMS)
+        if unknown:
+            raise ValueError(f"{entry['id']}: unknown items {sorted(unknown)}")
+        rep = RepProfile(**reps[entry["rep"]])
+        prospect = Prospect(entry["prospect"], entry.get("prospect_company", ""))
+        labels = {item: item not in entry["fails"] for item in CONTENT_ITEMS}
+        out.append(Voicemail(entry["id"], rep, prospect, entry["text"], labels))
+    return out
+
+
+@dataclass
+class Agreement:
+    agree: int = 0
+    total: int = 0
+    per_item: dict = None
+    disagreements: list = None
+
+    def __post_init__(self):
+        self.per_item = {i: Counter() for i in CONTENT_ITEMS}
+        self.disagreements = []
+
+    def add(self, vm: Voicemail, result) -> None:
+        for item in CONTENT_ITEMS:
+            want = vm.labels[item]
+            got = result.item(item).passed
+            kind = ("tp" if got else "fn") if want else ("fp" if got else "tn")
+            self.per_item[item][kind] += 1
+            self.total += 1
+            if want == got:
+                self.agree += 1
+            else:
+                self.disagreements.append((vm.id, item, want, result.transcript))
+
+    @property
+    def rate(self) -> float:
+        return self.agree / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "agreement": round(self.rate, 4),
+            "items_compared": self.total,
+            "per_item": {
+                item: {
+                    "agreement": round((c["tp"] + c["tn"]) / max(1, sum(c.values())), 4),
+                    **{k: c[k] for k in ("tp", "tn", "fp", "fn")},
+                }
+                for item, c in self.per_item.items()
+            },
+            "disagreements": [
+                {"id": vid, "item": item, "label": want} for vid, item, want, _ in self.disagreements
+            ],
+        }

@@ -1,0 +1,131 @@
+"""The command line contract: JSON shape, exit codes, one-line errors, --data-dir."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from voicemail_coach.core.rubric import CONTENT_ITEMS
+
+STRONG = (
+    "Hi Chloe, this is Dave Kowalski from Brightline Uniforms. We cut uniform costs by 18% for Seaside Inns. "
+    "My number is 555-214-3390. I'm sending you an email, and I'll try you again Thursday at ten. Again, 555-214-3390."
+)
+REP = ["--rep-name", "Dave Kowalski", "--rep-company", "Brightline Uniforms", "--rep-phone", "555-214-3390"]
+
+
+def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "voicemail_coach", *args], capture_output=True, text=True, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_grade_text_json_contract(tmp_path):
+    out = json.loads(cli("grade", "--text", STRONG, "--scenario", "hotel-uniforms", *REP, "--json", "--data-dir", str(tmp_path)).stdout)
+    assert out["score"] == 100
+    assert [i["id"] for i in out["items"]][: len(CONTENT_ITEMS)] == list(CONTENT_ITEMS)
+    for item in out["items"]:
+        assert {"id", "label", "passed", "evidence", "start", "end", "tip"} <= set(item)
+    assert out["transcript"].startswith("Hi Chloe")
+    assert {"duration_s", "words_per_minute", "filler_words"} <= set(out["metrics"])
+    assert {"transcribe_s", "grade_s"} <= set(out["timings"])
+
+
+def test_prospect_flag_overrides_scenario(tmp_path):
+    out = json.loads(cli("grade", "--text", "Hi Raj, this is Dave.", "--scenario", "hotel-uniforms", "--prospect-name", "Raj Patel", *REP, "--json").stdout)
+    assert next(i for i in out["items"] if i["id"] == "prospect_named")["passed"]
+
+
+def test_profile_then_grade_save_then_history(tmp_path):
+    d = str(tmp_path / "data")
+    cli("profile", "--name", "Dave Kowalski", "--company", "Brightline Uniforms", "--phone", "555-214-3390", "--data-dir", d)
+    script = tmp_path / "vm.txt"
+    script.write_text(STRONG)
+    saved = json.loads(cli("grade", "--transcript", str(script), "--scenario", "hotel-uniforms", "--save", "--json", "--data-dir", d).stdout)
+    assert saved["score"] == 100  # the stored profile was used
+    history = json.loads(cli("history", "--json", "--data-dir", d).stdout)
+    assert len(history) == 1
+    row = history[0]
+    assert set(row) == {"id", "created_at", "rep", "scenario_id", "score", "duration_s", "transcript", "items"}
+    assert row["id"] == saved["attempt_id"] and row["rep"] == "Dave Kowalski" and row["scenario_id"] == "hotel-uniforms"
+    assert {i["id"] for i in row["items"]} >= set(CONTENT_ITEMS)
+    assert (tmp_path / "data" / "voicemail-coach.sqlite3").is_file()
+
+
+def test_data_dir_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOICEMAIL_COACH_HOME", str(tmp_path / "envhome"))
+    cli("profile", "--name", "Ann Lee", "--company", "Lee Co", "--phone", "555-000-1111")
+    assert (tmp_path / "envhome" / "voicemail-coach.sqlite3").is_file()
+
+
+def test_scenarios_lists_builtin_and_user_files(tmp_path):
+    d = tmp_path / "data"
+    (d / "scenarios").mkdir(parents=True)
+    (d / "scenarios" / "mine.toml").write_text('id = "mine"\n[prospect]\nname = "Ann Lee"\ncompany = "Lee Co"\n')
+    (d / "scenarios" / "bad.toml").write_text("id = \n")
+    proc = cli("scenarios", "--data-dir", str(d))
+    assert "hotel-uniforms" in proc.stdout and "mine" in proc.stdout
+    assert "bad.toml" in proc.stderr and "line 1" in proc.stderr
+    data = json.loads(cli("scenarios", "--json", "--data-dir", str(d)).stdout)
+    assert len(data["scenarios"]) >= 16
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["grade", "/no/such/file.wav"], "no such file"),
+        (["grade", "--text", "hi", "--scenario", "nope"], "unknown scenario"),
+        (["grade", "--text", "   "], "empty"),
+        (["grade"], "required"),
+        (["grade", "--transcript", "/no/such.txt"], "no such file"),
+        (["profile", "--name", "X", "--phone", "12"], "phone number"),
+        (["history", "--rep", "Nobody"], "no rep named"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_one_plain_line(args, needle, tmp_path):
+    proc = cli(*args, "--data-dir", str(tmp_path), check=False) if args[0] != "frobnicate" else cli(*args, check=False)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle in lines[0] and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["empty", "garbage", "silent", "folder"])
+def test_bad_audio_files(kind, tmp_path):
+    import numpy as np
+    import soundfile
+
+    path = tmp_path / "x.wav"
+    if kind == "empty":
+        path.write_bytes(b"")
+        needle = "empty"
+    elif kind == "garbage":
+        path.write_bytes(b"\x00\x01 not audio " * 200)
+        needle = "not an audio file"
+    elif kind == "silent":
+        soundfile.write(path, np.zeros(16000 * 3, dtype="float32"), 16000)
+        needle = "no speech"
+    else:
+        path = tmp_path
+        needle = "folder"
+    proc = cli("grade", str(path), "--data-dir", str(tmp_path / "d"), check=False)
+    assert proc.returncode == 1 and needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_hours_long_file_refused_without_decoding(tmp_path):
+    import soundfile
+
+    path = tmp_path / "long.wav"
+    with soundfile.SoundFile(path, "w", samplerate=8000, channels=1, subtype="PCM_16") as f:
+        import numpy as np
+
+        block = np.zeros(8000 * 60, dtype="int16")
+        for _ in range(11):
+            f.write(block)
+    proc = cli("grade", str(path), "--data-dir", str(tmp_path / "d"), check=False)
+    assert proc.returncode == 1 and "11 min" in proc.stderr and "up to 10 minutes" in proc.stderr

@@ -1,0 +1,54 @@
+"""Spoken-number normalization on the ways the recognizer writes a phone number."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicemail_coach.core.numbers import digit_runs, find_phone, phone_digits
+from voicemail_coach.core.transcript import Transcript
+
+
+def runs(text: str) -> list[str]:
+    return [r.digits for r in digit_runs(Transcript.from_text(text).tokens)]
+
+
+@pytest.mark.parametrize(
+    "text,digits",
+    [
+        ("555-214-3390", "5552143390"),
+        ("5.5, 2.1, 4, 3.3, 9.0.", "552143390"),  # as heard: one "five" lost
+        ("555 to 140,300", "5552140300"),
+        ("five five five, two one four, three three nine oh", "5552143390"),
+        ("double five five, two one four, thirty three ninety", "5552143390"),
+        ("555. 214. 3390.", "5552143390"),
+        ("(555) 214-3390", "5552143390"),
+        ("five hundred fifty five, two one four, three three nine zero", "5552143390"),
+    ],
+)
+def test_digit_runs(text, digits):
+    assert digits in runs(text)
+
+
+def test_short_numbers_are_not_runs():
+    assert runs("We cut costs by 18% in 2 years, call Thursday at 10.") == []
+
+
+@pytest.mark.parametrize(
+    "text,count",
+    [
+        ("Call 555-214-3390. Again 555-214-3390.", 2),
+        ("Call 555-214-3390, 555-214-3390.", 2),  # said back to back, one run
+        ("Call 214-3390.", 1),
+        ("Call 555-214-339.", 1),  # a digit dropped at the end of the number
+        ("My number is 5.5, 2.1, 4, 3.3, 9.0.", 1),
+        ("Call 555-214-3309.", 0),  # two digits swapped
+        ("Call 555-219-7730.", 0),
+        ("Call 1-555-214-3390.", 1),
+    ],
+)
+def test_find_phone(text, count):
+    assert len(find_phone(Transcript.from_text(text).tokens, "555-214-3390")) == count
+
+
+def test_phone_digits_drops_country_code():
+    assert phone_digits("+1 (555) 214-3390") == "5552143390"
