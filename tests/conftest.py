@@ -38,3 +38,24 @@ def transcriber():
     t = Transcriber()
     t.load()
     return t
+
+
+@pytest.fixture(scope="session")
+def virtual_mic():
+    """A real PulseAudio server whose null sink's monitor is the default microphone."""
+    from tests.support.pulse import VirtualMic
+
+    mic = VirtualMic()
+    try:
+        mic.start()
+    except (RuntimeError, OSError) as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PulseAudio here: {exc}")
+    # sounddevice must (re)initialise PortAudio after the server exists
+    import sounddevice
+
+    sounddevice._terminate()
+    sounddevice._initialize()
+    yield mic
+    mic.stop()
