@@ -4,7 +4,8 @@ Prints JSON: item-level agreement and per-item confusion for the text path and
 for audio (espeak-ng / flite voices through the real faster-whisper model), plus
 the transcription real-time factor. Usage:
 
-    python benchmarks/grading_accuracy.py [--bias none|prompt|hotwords|all] [--limit N] [--text-only]
+    python benchmarks/grading_accuracy.py [--bias none|prompt|hotwords|all] [--path whole|streaming|both]
+                                          [--limit N] [--text-only]
 """
 
 from __future__ import annotations
@@ -42,7 +43,19 @@ def text_agreement(corpus) -> dict:
     return out
 
 
-def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1) -> dict:
+def streamed(transcriber, audio, hints):
+    """The live path in simulated time: blocks of 100 ms, the worker's step every 0.5 s of audio."""
+    from voicemail_coach.speech.streaming import StreamingTranscriber
+
+    live = StreamingTranscriber(transcriber, hints, threaded=False)
+    for i in range(0, len(audio), 1600):
+        live.feed(audio[i : i + 1600])
+        if (i // 1600) % 5 == 4:
+            live.poll()
+    return live.finish()
+
+
+def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1, path: str = "whole") -> dict:
     from voicemail_coach.speech.transcriber import Transcriber
 
     rubric = default_rubric()
@@ -54,7 +67,10 @@ def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1) -> d
         wav = synthesize(vm.text, audio_dir, voice=n)
         audio = load_for_speech(wav)
         t0 = time.perf_counter()
-        transcript = transcriber.transcribe_audio(audio, hints_for(vm))
+        if path == "streaming":
+            transcript = streamed(transcriber, audio, hints_for(vm))
+        else:
+            transcript = transcriber.transcribe_audio(audio, hints_for(vm))
         elapsed = time.perf_counter() - t0
         rtfs.append(elapsed / transcript.duration)
         audio_seconds += transcript.duration
@@ -63,6 +79,7 @@ def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1) -> d
     out["disagreements"] = [
         {"id": vid, "item": item, "label": want, "transcript": text} for vid, item, want, text in agreement.disagreements
     ]
+    out["path"] = path
     out["bias"] = bias
     out["beam_size"] = beam_size
     out["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
@@ -77,6 +94,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N voicemails")
     ap.add_argument("--text-only", action="store_true")
     ap.add_argument("--beam-size", type=int, default=1)
+    ap.add_argument("--path", default="whole", choices=["whole", "streaming", "both"],
+                    help="whole-file transcription, the live (streaming) path, or both")
     ap.add_argument("--audio-dir", type=Path, default=Path(tempfile.gettempdir()) / "voicemail-coach-corpus-audio")
     args = ap.parse_args()
     corpus = load_corpus()
@@ -85,7 +104,10 @@ def main() -> int:
     report = {"voicemails": len(corpus), "text": text_agreement(corpus)}
     if not args.text_only:
         biases = ["none", "prompt", "hotwords"] if args.bias == "all" else [args.bias]
-        report["audio"] = {b: audio_agreement(corpus, b, args.audio_dir, args.beam_size) for b in biases}
+        paths = ["whole", "streaming"] if args.path == "both" else [args.path]
+        report["audio"] = {
+            f"{b}/{p}": audio_agreement(corpus, b, args.audio_dir, args.beam_size, p) for b in biases for p in paths
+        }
     json.dump(report, sys.stdout, indent=2)
     print()
     return 0

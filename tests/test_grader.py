@@ -51,6 +51,8 @@ CASES = [
     ("I'll try you again Thursday at 10.", "callback_time", True, "Thursday"),
     ("I'm going to call you again at the end of the week.", "callback_time", True, "end of the week"),
     ("I'll send you an email and call you Monday at ten.", "callback_time", True, "Monday"),
+    ("I'll try you again. Thursday at ten.", "callback_time", True, "Thursday"),
+    ("I'll call you. Thanks so much. Bye Thursday.", "callback_time", False, None),
     ("Call me back Thursday.", "callback_time", False, None),
     ("I'll be in touch.", "callback_time", False, None),
     ("I'll give you a call again sometime.", "callback_time", False, None),

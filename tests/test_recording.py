@@ -200,3 +200,34 @@ def test_killed_mid_recording_is_recovered(virtual_mic, audio_cache, tmp_path):
     audio, rate = soundfile.read(str(path))
     assert rate == 16000 and np.sqrt(np.mean(audio**2)) > 0.005  # the spoken audio, not silence
     assert not (tmp_path / "take.recording").exists()
+
+
+@pytest.mark.audio
+def test_player_plays_into_the_sink_and_seeks(virtual_mic, tmp_path):
+    from voicemail_coach.audio.player import Player
+    from voicemail_coach.audio.prompts import beep, with_gap
+
+    tone = with_gap(beep(), beep(), beep(), beep(), gap_s=0.5)
+    src = tmp_path / "tone.wav"
+    soundfile.write(src, tone, 16000)
+    player = Player()
+    assert player.load(src) == pytest.approx(len(tone) / 16000)
+    finished = threading.Event()
+    player.on_finished = finished.set
+    rec = Recorder(tmp_path / "heard.wav")
+    rec.start()
+    player.play()
+    assert finished.wait(10)
+    time.sleep(0.3)
+    take = rec.stop()
+    heard, _ = soundfile.read(str(take.path), dtype="float32")
+    assert np.max(np.abs(heard)) > 0.1  # the beep came through the virtual line
+    player.seek(0.2)
+    assert player.position == pytest.approx(0.2)
+    player.play()
+    time.sleep(0.5)
+    p0 = player.position
+    time.sleep(1.0)
+    advanced = player.position - p0
+    player.pause()
+    assert 0.7 < advanced < 1.3  # plays in real time, and the position follows it

@@ -327,7 +327,10 @@ def _callback(idx: _Index, rubric: Rubric, label: str) -> ItemResult:
         for first, last in idx.find(pattern):
             sentence = idx.sentence[first]
             for t_first, t_last in times:
-                if idx.sentence[t_first] == sentence:
+                same = idx.sentence[t_first] == sentence
+                # "I'll try you again. Thursday at ten." — the time opening the next sentence counts too
+                opens_next = idx.sentence[t_first] == sentence + 1 and idx.tokens[t_first - 1].text == SENTENCE_BREAK
+                if same or opens_next:
                     return _passed(label, "callback_time", idx, min(first, t_first), max(last, t_last))
     return ItemResult("callback_time", label, False)
 

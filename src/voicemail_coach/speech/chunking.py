@@ -32,25 +32,26 @@ def speech_spans(audio: np.ndarray) -> list[Span]:
 
 
 def plan_chunks(spans: list[Span], total: int, final: bool = True) -> list[Span]:
-    """Group speech spans into chunks of about TARGET_CHUNK_S, cut in pauses.
+    """Group speech spans into chunks, each closed at the first pause after TARGET_CHUNK_S.
 
-    With ``final=False`` the audio is still growing: the last group is held
-    back (it may continue), so only chunks that end in a pause are returned.
+    The rule only looks backwards, so live and whole-file transcription cut the
+    same audio at the same places: with ``final=False`` (audio still growing) a
+    chunk is closed only once the pause after it has really been heard, and the
+    unfinished rest is left for later.
     """
     chunks: list[Span] = []
-    group: list[Span] = []
-    for span in spans:
-        if group and (span.end - group[0].start) > MAX_CHUNK_S * SAMPLE_RATE:
-            chunks.append(Span(group[0].start, group[-1].end))
-            group = []
-        group.append(span)
-        if (group[-1].end - group[0].start) >= TARGET_CHUNK_S * SAMPLE_RATE:
-            chunks.append(Span(group[0].start, group[-1].end))
-            group = []
-    if group:
-        last = Span(group[0].start, group[-1].end)
-        # a group that reaches the live edge may still be mid-sentence
-        if final or (total - last.end) >= MIN_PAUSE_S * SAMPLE_RATE:
-            if final or (last.end - last.start) >= TARGET_CHUNK_S * SAMPLE_RATE / 2:
-                chunks.append(last)
+    start: int | None = None
+    for n, span in enumerate(spans):
+        if start is None:
+            start = span.start
+        long_enough = span.end - start >= TARGET_CHUNK_S * SAMPLE_RATE
+        too_long_next = n + 1 < len(spans) and spans[n + 1].end - start > MAX_CHUNK_S * SAMPLE_RATE
+        if not (long_enough or too_long_next):
+            continue
+        pause_heard = n + 1 < len(spans) or total - span.end >= MIN_PAUSE_S * SAMPLE_RATE
+        if pause_heard or final:
+            chunks.append(Span(start, span.end))
+            start = None
+    if final and start is not None:
+        chunks.append(Span(start, spans[-1].end))
     return [Span(max(0, c.start), min(total, c.end)) for c in chunks]

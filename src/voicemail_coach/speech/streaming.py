@@ -20,7 +20,7 @@ from voicemail_coach.speech.transcriber import NoSpeechError, Transcriber
 
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber, hints: list[str] | None = None,
-                 on_partial: Callable[[list[Word]], None] | None = None):
+                 on_partial: Callable[[list[Word]], None] | None = None, threaded: bool = True):
         self.transcriber = transcriber
         self.hints = hints or []
         self.on_partial = on_partial
@@ -32,8 +32,10 @@ class StreamingTranscriber:
         self.done_until = 0  # samples already transcribed
         self.words: list[Word] = []
         self.chunks_decoded = 0
-        self._worker = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
-        self._worker.start()
+        self._worker: threading.Thread | None = None
+        if threaded:
+            self._worker = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
+            self._worker.start()
 
     def feed(self, block: np.ndarray) -> None:
         with self._lock:
@@ -54,17 +56,22 @@ class StreamingTranscriber:
             self._wake.clear()
             if self._closing.is_set():
                 break
-            audio = self._snapshot()
-            pending = audio[self.done_until :]
-            if len(pending) < TARGET_CHUNK_S * SAMPLE_RATE:
-                continue
-            chunks = plan_chunks(speech_spans(pending), len(pending), final=False)
-            for chunk in chunks:
-                if self._closing.is_set():
-                    break
-                self._decode(audio, self.done_until + chunk.start, self.done_until + chunk.end)
-            if chunks:
-                self.done_until += chunks[-1].end
+            self.poll()
+
+    def poll(self) -> None:
+        """Decode every chunk that has ended in a pause. The worker thread calls this as
+        audio arrives; a simulation may call it directly at chosen moments."""
+        audio = self._snapshot()
+        pending = audio[self.done_until :]
+        if len(pending) < TARGET_CHUNK_S * SAMPLE_RATE:
+            return
+        base = self.done_until
+        chunks = plan_chunks(speech_spans(pending), len(pending), final=False)
+        for chunk in chunks:
+            if self._closing.is_set():
+                return
+            self._decode(audio, base + chunk.start, base + chunk.end)
+            self.done_until = base + chunk.end
 
     def _decode(self, audio: np.ndarray, start: int, end: int) -> None:
         words = self.transcriber.transcribe(audio[start:end], self.hints, offset=start / SAMPLE_RATE)
@@ -73,11 +80,19 @@ class StreamingTranscriber:
         if self.on_partial and words:
             self.on_partial(list(self.words))
 
+    def finish_quietly(self) -> None:
+        """Stop the worker without decoding the tail (the take was cancelled)."""
+        self._closing.set()
+        self._wake.set()
+        if self._worker is not None:
+            self._worker.join()
+
     def finish(self) -> Transcript:
         """Stop live decoding, decode the tail, and return the whole transcript."""
         self._closing.set()
         self._wake.set()
-        self._worker.join()
+        if self._worker is not None:
+            self._worker.join()
         audio = self._snapshot()
         tail = audio[self.done_until :]
         if len(tail):

@@ -47,7 +47,8 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
+        # shared by the GUI thread and worker threads; the repository serializes access
+        conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")

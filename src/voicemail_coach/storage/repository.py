@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,12 @@ class Rep:
 
 
 def _guard(fn):
+    """One thread at a time, and database errors as plain StorageErrors."""
+
     def wrapper(self, *args, **kwargs):
         try:
-            return fn(self, *args, **kwargs)
+            with self._lock:
+                return fn(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
             raise StorageError(_explain(exc, self.db_path)) from None
 
@@ -34,6 +38,7 @@ def _guard(fn):
 class Repository:
     def __init__(self, conn: sqlite3.Connection, db_path: Path, recordings: Path):
         self.conn = conn
+        self._lock = threading.RLock()
         self.db_path = db_path
         self.recordings = recordings
 
@@ -110,6 +115,7 @@ class Repository:
         result: dict,
         words: list[dict],
         audio_path: Path | None,
+        status: str = "complete",
     ) -> int:
         metrics = result.get("metrics", {})
         return self.conn.execute(
@@ -119,7 +125,7 @@ class Repository:
             (
                 rep_id,
                 scenario_id,
-                "complete",
+                status,
                 result["score"],
                 metrics.get("duration_s"),
                 result["transcript"],
@@ -129,6 +135,19 @@ class Repository:
                 str(audio_path) if audio_path else None,
             ),
         ).lastrowid
+
+    @_guard
+    def attempt(self, attempt_id: int) -> dict | None:
+        row = self.conn.execute(
+            """SELECT a.*, r.name AS rep FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.id = ?""",
+            (attempt_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        for key in ("words_json", "items_json", "metrics_json"):
+            out[key[: -len("_json")]] = json.loads(out.pop(key))
+        return out
 
     @_guard
     def history(self, rep_id: int | None = None, limit: int | None = None) -> list[dict]:

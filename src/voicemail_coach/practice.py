@@ -1,0 +1,146 @@
+"""One practice round without any UI: record (with live transcription), grade, save.
+
+The desktop app drives this from its worker threads; tests drive it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
+from voicemail_coach.core.grader import GradeResult, grade
+from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.scenarios import Scenario
+from voicemail_coach.core.transcript import Transcript, Word
+from voicemail_coach.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Attempt:
+    id: int | None
+    result: GradeResult
+    transcript: Transcript
+    audio_path: Path | None
+    scenario_id: str | None
+    warnings: list[str] = field(default_factory=list)
+    stop_to_result_s: float | None = None
+
+    def to_dict(self) -> dict:
+        return self.result.to_dict()
+
+
+def hints(rep: RepProfile, prospect: Prospect) -> list[str]:
+    return [rep.name, rep.company, prospect.name, prospect.company]
+
+
+def words_json(transcript: Transcript) -> list[dict]:
+    return [{"text": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+
+
+class Practice:
+    def __init__(self, services: Services):
+        self.services = services
+        self.recorder: Recorder | None = None
+        self.live = None
+        self._context: tuple[int | None, RepProfile, Scenario | None] | None = None
+
+    # --------------------------------------------------------------- grading
+    def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None) -> GradeResult:
+        prospect = scenario.prospect if scenario else Prospect()
+        return grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
+
+    def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
+        """Grade what has been heard so far, for the live checklist."""
+        return self.grade_transcript(Transcript(list(words)), rep, scenario)
+
+    def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
+             audio: Path | None) -> int:
+        return self.services.repo.add_attempt(rep_id, scenario.id if scenario else None, result.to_dict(),
+                                             words_json(transcript), audio)
+
+    def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None) -> Attempt:
+        """An imported recording: copied into the data dir, transcribed, graded, saved."""
+        from voicemail_coach.audio.files import load_for_speech
+
+        audio = load_for_speech(Path(path))
+        prospect = scenario.prospect if scenario else Prospect()
+        transcript = self.services.transcriber.transcribe_audio(audio, hints(rep, prospect))
+        result = self.grade_transcript(transcript, rep, scenario)
+        copy = self.services.repo.copy_recording(Path(path))
+        attempt_id = self.save(rep_id, scenario, result, transcript, copy)
+        return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
+
+    # ------------------------------------------------------------- recording
+    def start(self, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
+              on_partial: Callable[[list[Word]], None] | None = None, device=None,
+              max_seconds: float = 120.0, sd=None) -> Recorder:
+        from voicemail_coach.speech.streaming import StreamingTranscriber
+
+        prospect = scenario.prospect if scenario else Prospect()
+        path = self.services.dirs.recordings / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.wav"
+        meta = {"rep_id": rep_id, "scenario_id": scenario.id if scenario else None}
+        self.live = StreamingTranscriber(self.services.transcriber, hints(rep, prospect), on_partial)
+        self.recorder = Recorder(path, device=device, max_seconds=max_seconds, sd=sd, meta=meta)
+        self.recorder.add_listener(self.live.feed)
+        self._context = (rep_id, rep, scenario)
+        try:
+            self.recorder.start()
+        except Exception:
+            self.live.finish_quietly()
+            self.recorder = self.live = None
+            raise
+        return self.recorder
+
+    def stop(self) -> Attempt:
+        """Stop, finish the transcript's tail, grade and save; the caller times this."""
+        assert self.recorder is not None and self.live is not None and self._context is not None
+        t0 = time.perf_counter()
+        take: Take = self.recorder.stop()
+        rep_id, rep, scenario = self._context
+        try:
+            transcript = self.live.finish()
+        finally:
+            self.recorder = self.live = None
+        result = self.grade_transcript(transcript, rep, scenario)
+        attempt_id = self.save(rep_id, scenario, result, transcript, take.path)
+        warnings = list(take.warnings) + ([take.error] if take.error else [])
+        return Attempt(attempt_id, result, transcript, take.path, scenario.id if scenario else None, warnings,
+                       time.perf_counter() - t0)
+
+    def cancel(self) -> None:
+        if self.recorder is not None:
+            take = self.recorder.stop()
+            if self.live is not None:
+                self.live.finish_quietly()
+            take.path.unlink(missing_ok=True)
+        self.recorder = self.live = None
+
+    # -------------------------------------------------------------- recovery
+    def recover(self) -> list[Attempt]:
+        """Grade and save takes that a crash left unfinished (their audio is never deleted)."""
+        recovered: list[Attempt] = []
+        repo = self.services.repo
+        for path, meta, duration in recover_interrupted(self.services.dirs.recordings):
+            scenario = self.services.scenarios.get(meta.get("scenario_id") or "")
+            rep_row = next((r for r in repo.reps() if r.id == meta.get("rep_id")), None) or repo.active_rep()
+            rep = rep_row.profile if rep_row else RepProfile()
+            log.info("recovering interrupted take %s (%.1f s)", path.name, duration)
+            try:
+                from voicemail_coach.audio.files import load_for_speech
+
+                transcript = self.services.transcriber.transcribe_audio(load_for_speech(path), hints(rep, scenario.prospect if scenario else Prospect()))
+            except Exception as exc:  # silent or unreadable: kept on disk, listed as recovered
+                log.warning("recovered take %s could not be transcribed: %s", path.name, exc)
+                transcript = Transcript([], duration=duration)
+            result = self.grade_transcript(transcript, rep, scenario)
+            attempt_id = repo.add_attempt(rep_row.id if rep_row else None, scenario.id if scenario else None,
+                                          result.to_dict(), words_json(transcript), path, status="recovered")
+            recovered.append(Attempt(attempt_id, result, transcript, path, scenario.id if scenario else None))
+        return recovered

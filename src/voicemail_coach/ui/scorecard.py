@@ -1,0 +1,208 @@
+"""The scorecard: score, each checklist item with its evidence or tip, delivery figures,
+and the transcript with the evidence highlighted and the current word followed."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+PASS_COLOR = "#16a34a"
+FAIL_COLOR = "#dc2626"
+
+
+def score_color(score: int) -> str:
+    return PASS_COLOR if score >= 80 else ("#d97706" if score >= 50 else FAIL_COLOR)
+
+
+class ItemRow(QFrame):
+    jump = Signal(float)
+
+    def __init__(self, item: dict, parent=None):
+        super().__init__(parent)
+        self.setObjectName("itemRow")
+        self.item = item
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        mark = QLabel("✓" if item["passed"] else "✗")
+        mark.setObjectName("markPass" if item["passed"] else "markFail")
+        mark.setFixedWidth(22)
+        layout.addWidget(mark, 0, Qt.AlignTop)
+        text = QVBoxLayout()
+        label = QLabel(item["label"])
+        label.setObjectName("itemLabel")
+        label.setWordWrap(True)
+        text.addWidget(label)
+        if item["passed"] and item.get("evidence"):
+            detail = QLabel(f"“{item['evidence']}”")
+            detail.setObjectName("evidence")
+        else:
+            detail = QLabel(item.get("tip") or "")
+            detail.setObjectName("tip")
+        for plain in (label, detail):
+            plain.setTextFormat(Qt.PlainText)  # the rep's words, never markup
+        detail.setWordWrap(True)
+        text.addWidget(detail)
+        layout.addLayout(text, 1)
+        start = item.get("start") if item["passed"] else item.get("flagged_start")
+        if start is not None:
+            button = QPushButton(f"▶ {start:0.1f}s")
+            button.setObjectName("jump")
+            button.setToolTip("Play from these words")
+            button.setCursor(Qt.PointingHandCursor)
+            button.clicked.connect(lambda: self.jump.emit(float(start)))
+            layout.addWidget(button, 0, Qt.AlignTop)
+
+
+class TranscriptView(QTextBrowser):
+    """Words as links (click to play from there); evidence highlighted; the current word marked."""
+
+    seek = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(lambda url: self.seek.emit(float(url.toString().split(":", 1)[1])))
+        self.words: list[dict] = []
+        self.spans: list[tuple[float, float, str]] = []
+        self.current = -1
+        self.setPlaceholderText("The transcript appears here.")
+
+    def set_content(self, words: list[dict], items: list[dict], text: str = "") -> None:
+        self.words = words
+        self.spans = []
+        for it in items:
+            if it["passed"] and it.get("start") is not None and it["id"] not in ("length", "pace", "fillers"):
+                self.spans.append((it["start"], it["end"], "#dcfce7"))
+            elif not it["passed"] and it.get("flagged_start") is not None:
+                self.spans.append((it["flagged_start"], it["flagged_end"], "#fee2e2"))
+        self.current = -1
+        self._fallback = text
+        self._render()
+
+    def follow(self, seconds: float) -> None:
+        idx = -1
+        for i, w in enumerate(self.words):
+            if w.get("start") is not None and w["start"] <= seconds:
+                idx = i
+        if idx != self.current:
+            self.current = idx
+            self._render()
+
+    def _render(self) -> None:
+        if not self.words:
+            self.setHtml(f"<p style='line-height:150%'>{html.escape(self._fallback)}</p>")
+            return
+        parts = []
+        for i, w in enumerate(self.words):
+            style = "color:#111827;text-decoration:none;"
+            start = w.get("start")
+            for a, b, color in self.spans:
+                if start is not None and a - 1e-3 <= start <= b + 1e-3:
+                    style += f"background:{color};"
+            if i == self.current:
+                style += "background:#2563eb;color:white;"
+            word = html.escape(w["text"])
+            parts.append(f"<a href='t:{start or 0}' style='{style}'>{word}</a>" if start is not None else word)
+        self.setHtml("<p style='font-size:15px; line-height:160%'>" + " ".join(parts) + "</p>")
+
+
+class Scorecard(QWidget):
+    jump = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.score = QLabel("–")
+        self.score.setObjectName("bigScore")
+        head.addWidget(self.score)
+        self.summary = QLabel("")
+        self.summary.setObjectName("muted")
+        self.summary.setWordWrap(True)
+        head.addWidget(self.summary, 1)
+        outer.addLayout(head)
+        self.metrics = QLabel("")
+        self.metrics.setObjectName("metrics")
+        outer.addWidget(self.metrics)
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(4)
+        holder = QWidget()
+        holder.setLayout(self.rows)
+        scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        outer.addWidget(scroll, 1)
+
+    def show_result(self, result: dict, warnings: list[str] | None = None) -> None:
+        score = result["score"]
+        self.score.setText(f"<span style='color:{score_color(score)}'>{score}</span>")
+        missed = [i for i in result["items"] if not i["passed"]]
+        first = missed[0]["label"].lower() if missed else ""
+        self.summary.setText(
+            "Every checklist item is there. Try it shorter, or on a harder scenario."
+            if not missed else f"{len(missed)} to fix. Start with: {first}."
+        )
+        if warnings:
+            self.summary.setText(self.summary.text() + "\n⚠ " + "\n⚠ ".join(warnings))
+        m = result.get("metrics", {})
+        facts = []
+        if m.get("duration_s") is not None:
+            facts.append(f"<b>{m['duration_s']:.0f} s</b> long")
+        if m.get("words_per_minute") is not None:
+            facts.append(f"<b>{m['words_per_minute']:.0f}</b> words/min")
+        facts.append(f"<b>{m.get('filler_words', 0)}</b> filler words")
+        self.metrics.setText(" · ".join(facts))
+        while self.rows.count():
+            w = self.rows.takeAt(0).widget()
+            if w:
+                w.deleteLater()
+        for item in result["items"]:
+            row = ItemRow(item)
+            row.jump.connect(self.jump)
+            self.rows.addWidget(row)
+        self.rows.addStretch(1)
+
+
+class LiveChecklist(QWidget):
+    """The contract items ticking as the words are recognized during recording."""
+
+    def __init__(self, labels: list[tuple[str, str]], parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        self.marks: dict[str, QLabel] = {}
+        for n, (item_id, label) in enumerate(labels):
+            mark = QLabel("○")
+            mark.setObjectName("liveMark")
+            text = QLabel(label)
+            grid.addWidget(mark, n, 0)
+            grid.addWidget(text, n, 1)
+            self.marks[item_id] = mark
+        grid.setColumnStretch(1, 1)
+        self.reset()
+
+    def reset(self) -> None:
+        for item_id, mark in self.marks.items():
+            negative = item_id.startswith("no_")
+            mark.setText("●" if negative else "○")
+            mark.setStyleSheet(f"color:{PASS_COLOR if negative else '#9ca3af'}; font-size:16px;")
+
+    def update_items(self, items: list[dict]) -> None:
+        for it in items:
+            mark = self.marks.get(it["id"])
+            if mark is None:
+                continue
+            if it["passed"]:
+                mark.setText("●")
+                mark.setStyleSheet(f"color:{PASS_COLOR}; font-size:16px;")
+            elif it["id"].startswith("no_"):
+                mark.setText("✗")
+                mark.setStyleSheet(f"color:{FAIL_COLOR}; font-size:16px;")

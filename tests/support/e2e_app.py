@@ -1,0 +1,96 @@
+"""Drive the real app under Xvfb with the virtual microphone, as a rep would.
+
+Run as a script by the end-to-end test (Qt's platform is chosen once per
+process, so this runs apart from the offscreen tests). Prints JSON.
+
+    python -m tests.support.e2e_app DATA_DIR SHOTS_DIR WAV [--profile]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    data_dir, shots, wav = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    shots.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from tests.support.pulse import VirtualMic
+    from voicemail_coach.ui.app import build_window
+
+    mic = VirtualMic().start()
+    import sounddevice
+
+    sounddevice._terminate()
+    sounddevice._initialize()
+    t0 = time.perf_counter()
+    app, w = build_window(data_dir, "hotel-uniforms")
+    w.resize(1280, 800)
+    w.show()
+    w.start_background_work()
+    QApplication.processEvents()
+    shown_s = time.perf_counter() - t0
+    w.activateWindow()  # Xvfb has no window manager to give it focus
+    QTest.qWaitForWindowActive(w, 5000)
+
+    def wait(cond, timeout=60.0):
+        end = time.time() + timeout
+        while not cond():
+            if time.time() > end:
+                raise TimeoutError("the app did not get there in time")
+            app.processEvents()
+            time.sleep(0.01)
+
+    def shot(name: str, size=None):
+        if size:
+            w.resize(*size)
+        wait(lambda: True)
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.01)
+        w.grab().save(str(shots / f"{name}.png"))
+
+    out: dict = {"window_shown_s": round(shown_s, 3)}
+    try:
+        wait(lambda: w.model_ready, 60)
+        out["model_ready_s"] = round(time.perf_counter() - t0, 3)
+        shot("1-record-view")
+        QTest.keyClick(w, Qt.Key_Space)
+        wait(lambda: w.state == w.RECORDING, 30)
+        player = mic.play(wav)
+        wait(lambda: w.practice.recorder is not None and w.practice.recorder.elapsed > 12, 60)
+        shot("2-recording-live-checklist")
+        wait(lambda: player.poll() is not None, 120)
+        end = time.time() + 0.6
+        wait(lambda: time.time() > end)
+        QTest.keyClick(w, Qt.Key_Space)
+        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
+        out["stop_to_visible_s"] = round(w.last_stop_to_visible_s, 3)
+        shot("3-scorecard")
+        QTest.keyClick(w, Qt.Key_R)
+        end = time.time() + 1.5
+        wait(lambda: time.time() > end)
+        out["replay_position_s"] = round(w.player.position, 2)
+        shot("4-replay-following")
+        QTest.keyClick(w, Qt.Key_R)
+        shot("5-scorecard-1920", (1920, 1080))
+        w.resize(1280, 800)
+        w.tabs.setCurrentIndex(1)
+        shot("6-history")
+        out["attempt"] = w.current
+        out["history_rows"] = w.history.table.rowCount()
+    finally:
+        w.close()
+        mic.stop()
+    print(json.dumps(out, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
