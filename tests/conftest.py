@@ -59,3 +59,15 @@ def virtual_mic():
     sounddevice._initialize()
     yield mic
     mic.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch):
+    """A message box in a test would wait for a click forever: fail instead, with its text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def boom(_parent, title, text, *args, **kwargs):
+        raise AssertionError(f"unexpected dialog {title!r}: {text}")
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(boom))

@@ -36,9 +36,15 @@ class ItemRow(QFrame):
         label.setObjectName("itemLabel")
         label.setWordWrap(True)
         text.addWidget(label)
-        if item["passed"] and item.get("evidence"):
+        if item["passed"] and item["id"] in ("length", "pace", "fillers"):
+            detail = QLabel(item.get("evidence") or "")
+            detail.setObjectName("evidence")
+        elif item["passed"] and item.get("evidence"):
             detail = QLabel(f"“{item['evidence']}”")
             detail.setObjectName("evidence")
+        elif item["passed"]:
+            detail = QLabel("None heard.")
+            detail.setObjectName("muted")
         else:
             detail = QLabel(item.get("tip") or "")
             detail.setObjectName("tip")

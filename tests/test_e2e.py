@@ -1,0 +1,60 @@
+"""End to end under Xvfb: a new rep records a voicemail through the virtual microphone.
+
+Screenshots of the main views are saved to artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.corpus import load_corpus
+from tests.support.synth import synthesize
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.audio, pytest.mark.model]
+
+
+@pytest.fixture(scope="module")
+def xvfb():
+    if not shutil.which("Xvfb"):
+        if os.environ.get("CI"):
+            raise RuntimeError("Xvfb is not installed")
+        pytest.skip("Xvfb is not installed")
+    proc = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    display = proc.stdout.readline().strip()
+    yield f":{display}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
+    vm = next(v for v in load_corpus() if v.id == "strong-01")
+    wav = synthesize(vm.text, audio_cache, voice=0)
+    data = tmp_path / "data"
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    subprocess.run([sys.executable, "-m", "voicemail_coach", "profile", "--name", vm.rep.name, "--company",
+                    vm.rep.company, "--phone", vm.rep.phone, "--email", vm.rep.email, "--data-dir", str(data)],
+                   check=True, capture_output=True, env=env)
+    shots = ROOT / "artifacts" / "screenshots"
+    proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_app", str(data), str(shots), str(wav)],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    attempt = out["attempt"]
+    assert attempt["score"] >= 60 and attempt["scenario_id"] == "hotel-uniforms"
+    assert "brightline" in attempt["transcript"].lower()
+    passed = {i["id"] for i in attempt["items"] if i["passed"]}
+    assert {"rep_name", "rep_company", "prospect_named", "callback_time", "email_followup"} <= passed
+    assert out["history_rows"] == 1
+    assert len(out["stop_to_visible_s"]) == 1
+    assert out["replay_position_s"] > 0.3  # R replayed the attempt
+    for name in ("1-record-view", "2-recording-live-checklist", "3-scorecard", "4-replay-following", "6-history"):
+        assert (shots / f"{name}.png").stat().st_size > 10_000

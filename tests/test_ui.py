@@ -1,0 +1,179 @@
+"""The desktop app's views, offscreen, with pytest-qt."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+import soundfile
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.support.corpus import load_corpus
+from tests.support.synth import synthesize
+from voicemail_coach.core.people import RepProfile
+from voicemail_coach.services import Services
+
+DAVE = RepProfile("Dave Kowalski", "Brightline Uniforms", "555-214-3390", "dave@brightline.com")
+
+
+def test_qt_void_calls_keep_none_alive(qapp):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void QPainter call (then crashes)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    img = QImage(20, 20, QImage.Format_ARGB32)
+    p = QPainter(img)
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        p.drawLine(1, 2, 3, 4)
+        p.setBrush(QColor("red"))
+    p.end()
+    assert sys.getrefcount(None) >= before - 50
+
+
+class FakeStream:
+    def __init__(self, audio, callback, finished_callback, **_):
+        self.audio, self.callback = audio, callback
+        self._stop = threading.Event()
+
+    def start(self):
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        for i in range(0, len(self.audio), 1600):
+            if self._stop.is_set():
+                return
+            self.callback(self.audio[i : i + 1600, None], 1600, None, None)
+            time.sleep(0.01)  # ten times faster than real time
+        while not self._stop.is_set():
+            self.callback(np.zeros((1600, 1), dtype="float32"), 1600, None, None)
+            time.sleep(0.01)
+
+    def stop(self):
+        self._stop.set()
+
+    def close(self):
+        pass
+
+
+class FakeSD:
+    """A sound device layer with a microphone that says ``audio`` and no speakers (or no mic at all)."""
+
+    def __init__(self, audio=None, mic=True):
+        self.audio = np.zeros(1600, dtype="float32") if audio is None else audio
+        self.mic = mic
+
+    def query_devices(self):
+        return [{"name": "Test mic", "max_input_channels": 1}] if self.mic else []
+
+    def InputStream(self, **kw):
+        return FakeStream(self.audio, kw["callback"], kw["finished_callback"])
+
+    def OutputStream(self, **kw):
+        raise RuntimeError("no output device")
+
+
+@pytest.fixture
+def services(tmp_path):
+    s = Services(tmp_path / "data")
+    return s
+
+
+def make_window(qtbot, services, sd, scenario="hotel-uniforms", profile=True):
+    from voicemail_coach.ui.main_window import MainWindow
+    from voicemail_coach.ui.style import STYLE
+
+    QApplication.instance().setStyleSheet(STYLE)
+    if profile:
+        services.repo.save_rep(DAVE)
+    w = MainWindow(services, scenario, sd=sd)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.activateWindow()  # keyboard shortcuts belong to the active window
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    return w
+
+
+def test_first_run_asks_for_the_profile_and_validates_it(qtbot, services):
+    from voicemail_coach.ui.profile_dialog import ProfileDialog
+
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    seen = {}
+
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ProfileDialog)
+        dialog.name.setText("Dave Kowalski")
+        dialog.company.setText("Brightline Uniforms")
+        dialog.phone.setText("12")
+        dialog._accept()
+        seen["error"] = dialog.error.text()
+        dialog.phone.setText("555-214-3390")
+        dialog._accept()
+
+    QTimer.singleShot(100, fill)
+    w.ensure_profile()
+    assert "phone" in seen["error"]
+    assert services.repo.active_rep().profile.phone == "555-214-3390"
+    assert w.rep_box.currentText() == "Dave Kowalski"
+
+
+def test_scenarios_deal_and_pick(qtbot, services):
+    w = make_window(qtbot, services, FakeSD(), scenario="plant-solar")
+    assert w.scenario.id == "plant-solar"
+    assert "Ahmed Hassan" in w.card.prospect.text()
+    qtbot.keyClick(w, Qt.Key_N)
+    assert w.scenario.id != "plant-solar"
+    w.card.picker.setCurrentIndex(w.card.picker.findData("dental-billing"))
+    assert w.scenario.id == "dental-billing"
+    assert w.target_label.text().startswith("target 0:20–0:40")
+
+
+def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, audio_cache):
+    w = make_window(qtbot, services, FakeSD(mic=False))
+    assert w.banner.isVisible() and "No microphone" in w.banner_text.text()
+    vm = next(v for v in load_corpus() if v.id == "strong-01")
+    wav = synthesize(vm.text, audio_cache, voice=0)
+    w.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    assert w.current["score"] >= 80
+    assert w.scorecard.rows.count() >= 13  # every item, plus the stretch
+    assert w.transcript.words and w.waveform.duration > 15
+    w.tabs.setCurrentIndex(1)
+    assert w.history.table.rowCount() == 1
+
+
+def test_record_with_space_live_checklist_and_saved_attempt(qtbot, services, audio_cache):
+    vm = next(v for v in load_corpus() if v.id == "strong-05")
+    wav = synthesize(vm.text, audio_cache, voice=1)
+    audio, rate = soundfile.read(str(wav), dtype="float32")
+    idx = np.arange(0, len(audio), rate / 16000).astype(int)
+    services.repo.save_rep(RepProfile(**vm.rep.to_dict()))
+    w = make_window(qtbot, services, FakeSD(audio[idx]), scenario="bakery-payroll", profile=False)
+    qtbot.keyClick(w, Qt.Key_Space)
+    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=10_000)
+    qtbot.waitUntil(lambda: w.practice.recorder.elapsed > len(idx) / 16000 + 0.5, timeout=60_000)
+    qtbot.waitUntil(lambda: any(m.text() == "●" and not k.startswith("no_") for k, m in w.live.marks.items()),
+                    timeout=60_000)  # the checklist ticked while "speaking"
+    qtbot.keyClick(w, Qt.Key_Space)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=60_000)
+    assert w.last_stop_to_visible_s is not None
+    rows = services.repo.history()
+    assert len(rows) == 1 and rows[0]["scenario_id"] == "bakery-payroll" and rows[0]["rep"] == "Tom Becker"
+    saved = services.repo.attempt(rows[0]["id"])
+    assert saved["words"] and saved["audio_path"].endswith(".wav") and saved["score"] == w.current["score"]
+    assert {"rep_company", "value", "callback_time"} <= {i["id"] for i in saved["items"] if i["passed"]}
+
+
+def test_escape_discards_a_recording(qtbot, services):
+    w = make_window(qtbot, services, FakeSD(np.zeros(16000 * 5, dtype="float32")))
+    qtbot.keyClick(w, Qt.Key_Space)
+    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=10_000)
+    qtbot.keyClick(w, Qt.Key_Escape)
+    assert w.state == w.IDLE
+    assert services.repo.history() == []
+    assert not list(services.dirs.recordings.glob("*.wav"))
