@@ -27,6 +27,14 @@ from tests.support.pulse import VirtualMic
 from tests.support.synth import synthesize
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -92,6 +100,8 @@ def main() -> int:
         "streaming": {"p50_s": pct(s, 0.5), "p95_s": pct(s, 0.95), "max_s": round(max(s), 3)},
         "whole_file": {"p50_s": pct(w, 0.5), "p95_s": pct(w, 0.95), "max_s": round(max(w), 3)},
         "ratio_p50_streaming_over_whole": round(statistics.median(s) / statistics.median(w), 3),
+        "ratio_p95_streaming_over_whole": round(pct(s, 0.95) / pct(w, 0.95), 3),
+        "peak_rss_mb_recording_and_transcribing": peak_rss_mb(),
         "runs": runs,
     }
     json.dump(report, sys.stdout, indent=2)

@@ -24,11 +24,53 @@ class Span:
     end: int
 
 
-def speech_spans(audio: np.ndarray) -> list[Span]:
+FRAME = 480  # 30 ms
+QUIET_FRAMES = 4  # 120 ms of near-silence is a breath between phrases
+CONTEXT_FRAMES = 33  # about one second either side sets what "quiet" means here
+
+
+def speech_spans(audio: np.ndarray, final: bool = True) -> list[Span]:
+    """Speech found by Silero VAD, with long spans also split at short breaths.
+
+    Some voices never pause long enough for the VAD to end a span; a run of
+    frames much quieter than the second around them is a safe cut as well. With
+    ``final=False`` no cut is made in the last second, whose context is unknown.
+    """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     opts = VadOptions(min_silence_duration_ms=int(MIN_PAUSE_S * 1000), speech_pad_ms=int(PAD_S * 1000))
-    return [Span(s["start"], s["end"]) for s in get_speech_timestamps(audio, opts)]
+    spans = [Span(s["start"], s["end"]) for s in get_speech_timestamps(audio, opts)]
+    out: list[Span] = []
+    limit = len(audio) if final else len(audio) - CONTEXT_FRAMES * FRAME
+    for span in spans:
+        if span.end - span.start <= TARGET_CHUNK_S * SAMPLE_RATE:
+            out.append(span)
+            continue
+        start = span.start
+        for cut in _breaths(audio, span.start, min(span.end, limit)):
+            if cut - start >= SAMPLE_RATE:  # no sliver chunks
+                out.append(Span(start, cut))
+                start = cut
+        out.append(Span(start, span.end))
+    return out
+
+
+def _breaths(audio: np.ndarray, start: int, end: int) -> list[int]:
+    """Sample positions in the middle of short quiet runs between ``start`` and ``end``."""
+    n = (end - start) // FRAME
+    if n < 2 * CONTEXT_FRAMES:
+        return []
+    frames = audio[start : start + n * FRAME].reshape(n, FRAME)
+    rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    cuts: list[int] = []
+    run = 0
+    for i in range(n):
+        lo, hi = max(0, i - CONTEXT_FRAMES), min(n, i + CONTEXT_FRAMES)
+        quiet = rms[i] < 0.12 * float(np.median(rms[lo:hi]))
+        run = run + 1 if quiet else 0
+        if run == QUIET_FRAMES:
+            cuts.append(start + (i - QUIET_FRAMES // 2) * FRAME)
+    return cuts
 
 
 def plan_chunks(spans: list[Span], total: int, final: bool = True) -> list[Span]:

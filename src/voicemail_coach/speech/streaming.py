@@ -66,7 +66,7 @@ class StreamingTranscriber:
         if len(pending) < TARGET_CHUNK_S * SAMPLE_RATE:
             return
         base = self.done_until
-        chunks = plan_chunks(speech_spans(pending), len(pending), final=False)
+        chunks = plan_chunks(speech_spans(pending, final=False), len(pending), final=False)
         for chunk in chunks:
             if self._closing.is_set():
                 return

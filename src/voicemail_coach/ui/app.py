@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from voicemail_coach.services import Services
+
+SMOKE_ENV = "VOICEMAIL_COACH_EXIT_WHEN_READY"
 
 
 def setup_logging(services: Services) -> None:
@@ -31,7 +34,13 @@ def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None):
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Voicemail Coach")
+    app.setDesktopFileName("app.voicemailcoach.VoicemailCoach")
     app.setStyleSheet(STYLE)
+    from PySide6.QtGui import QIcon
+
+    from voicemail_coach.paths import resources_dir
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "voicemail-coach.svg")))
     services = Services(data_dir, model_dir)
     setup_logging(services)
     window = MainWindow(services, scenario_id, sd=sd)
@@ -39,10 +48,32 @@ def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None):
 
 
 def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir: Path | None = None) -> int:
+    from voicemail_coach.storage.db import StorageError
+
     t0 = time.perf_counter()
-    app, window = build_window(data_dir, scenario_id, model_dir)
+    try:
+        app, window = build_window(data_dir, scenario_id, model_dir)
+    except StorageError as exc:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        QApplication.instance() or QApplication(sys.argv)
+        QMessageBox.critical(None, "Voicemail Coach", f"Your practice history cannot be opened:\n\n{exc}")
+        return 1
     window.show()
     logging.getLogger(__name__).info("window shown %.3f s after start", time.perf_counter() - t0)
     window.start_background_work()
+    if os.environ.get(SMOKE_ENV):
+        # packaging smoke test: prove the window and the model come up, then leave
+        def ready_or_wait():
+            if window.model_ready:
+                print(f"ready: window and speech model up in {time.perf_counter() - t0:.2f} s", flush=True)
+                app.quit()
+            else:
+                QTimer.singleShot(50, ready_or_wait)
+
+        from PySide6.QtCore import QTimer
+
+        ready_or_wait()
+        return app.exec()
     window.ensure_profile()
     return app.exec()
