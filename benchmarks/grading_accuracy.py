@@ -55,6 +55,31 @@ def streamed(transcriber, audio, hints):
     return live.finish()
 
 
+def email_agreement() -> dict:
+    """Follow-up email items against tests/corpus/emails.toml (the voicemails graded on their text)."""
+    from collections import Counter
+
+    from tests.support.corpus import load_email_corpus
+    from voicemail_coach.core.followup import EMAIL_ITEMS, grade_email
+
+    rubric = default_rubric()
+    per_item = {i: Counter() for i in EMAIL_ITEMS}
+    misses = []
+    corpus = load_email_corpus()
+    for e in corpus:
+        voicemail = grade(Transcript.from_text(e.voicemail.text), e.voicemail.rep, e.voicemail.prospect, rubric)
+        for item in grade_email(e.text, voicemail, e.voicemail.rep, e.voicemail.prospect, rubric, rubric.email).items:
+            want = e.labels[item.id]
+            per_item[item.id][("tp" if item.passed else "fn") if want else ("fp" if item.passed else "tn")] += 1
+            if item.passed != want:
+                misses.append({"id": e.id, "item": item.id, "label": want})
+    total = sum(sum(c.values()) for c in per_item.values())
+    agree = sum(c["tp"] + c["tn"] for c in per_item.values())
+    return {"emails": len(corpus), "agreement": round(agree / total, 4), "items_compared": total,
+            "per_item": {i: round((c["tp"] + c["tn"]) / max(1, sum(c.values())), 4) for i, c in per_item.items()},
+            "disagreements": misses}
+
+
 def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1, path: str = "whole") -> dict:
     from voicemail_coach.speech.transcriber import Transcriber
 
@@ -101,7 +126,7 @@ def main() -> int:
     corpus = load_corpus()
     if args.limit:
         corpus = corpus[: args.limit]
-    report = {"voicemails": len(corpus), "text": text_agreement(corpus)}
+    report = {"voicemails": len(corpus), "text": text_agreement(corpus), "email": email_agreement()}
     if not args.text_only:
         biases = ["none", "prompt", "hotwords"] if args.bias == "all" else [args.bias]
         paths = ["whole", "streaming"] if args.path == "both" else [args.path]

@@ -177,3 +177,31 @@ def test_escape_discards_a_recording(qtbot, services):
     assert w.state == w.IDLE
     assert services.repo.history() == []
     assert not list(services.dirs.recordings.glob("*.wav"))
+
+
+def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
+    from voicemail_coach.core.transcript import Transcript
+    from voicemail_coach.practice import Practice
+
+    services.repo.save_rep(DAVE)
+    rep = services.repo.active_rep()
+    scenario = services.scenarios.get("hotel-uniforms")
+    practice = Practice(services)
+    text = ("Hi Chloe, this is Dave Kowalski from Brightline Uniforms. We cut uniform costs by 18% for Seaside Inns. "
+            "My number is 555-214-3390. I'm sending you an email, and I'll try you again Thursday at ten.")
+    transcript = Transcript.from_text(text)
+    attempt_id = practice.save(rep.id, scenario, practice.grade_transcript(transcript, DAVE, scenario), transcript, None)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.show_attempt(attempt_id)
+    qtbot.keyClick(w, Qt.Key_E)
+    dialog = w.email_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert "Seaside Inns" in dialog.body.toPlainText() and "Thursday at ten" in dialog.body.toPlainText()
+    assert dialog.result.score == 100
+    dialog.body.setPlainText(dialog.body.toPlainText().replace("Thursday", "Friday"))
+    dialog.regrade()
+    assert not dialog.result.item("email_consistent").passed
+    dialog.save()
+    saved = services.repo.email_for(attempt_id)
+    assert "Friday" in saved["text"] and saved["score"] < 100
+    dialog.close()

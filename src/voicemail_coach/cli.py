@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--save", action="store_true", help="store the attempt in the history")
     g.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder")
 
+    e = sub.add_parser("grade-email", parents=[common], help="grade the follow-up email of a saved attempt")
+    e.add_argument("--attempt", type=int, required=True, help="the attempt id (see 'voicemail-coach history')")
+    body = e.add_mutually_exclusive_group(required=True)
+    body.add_argument("--text", help="the email as text")
+    body.add_argument("--file", type=Path, help="a text file holding the email")
+    body.add_argument("--draft", action="store_true", help="print a draft built from the voicemail instead")
+    e.add_argument("--save", action="store_true", help="keep the email with the attempt")
+
     sub.add_parser("scenarios", parents=[common], help="list the scenarios")
 
     p = sub.add_parser("profile", parents=[common], help="create or update the active rep profile")
@@ -161,7 +169,7 @@ def format_scorecard(out: dict) -> str:
         lines.append(f"  [{mark}] {item['label']}: {detail}")
     m = out["metrics"]
     lines.append("")
-    facts = []
+    facts = [f"{m['word_count']} words"] if "duration_s" not in m and "word_count" in m else []
     if m.get("duration_s") is not None:
         facts.append(f"{m['duration_s']:.1f} s")
     if m.get("words_per_minute") is not None:
@@ -171,6 +179,38 @@ def format_scorecard(out: dict) -> str:
     lines.append("")
     lines.append("Transcript: " + out["transcript"])
     return "\n".join(lines)
+
+
+def cmd_grade_email(args) -> int:
+    from voicemail_coach.practice import Practice
+
+    practice = Practice(_services(args))
+    try:
+        if args.draft:
+            draft = practice.draft_email(args.attempt)
+            print(json.dumps({"subject": draft.subject, "body": draft.body}, indent=2) if args.json else draft.text)
+            return 0
+        if args.file is not None:
+            try:
+                text = args.file.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise CliError(f"{args.file}: no such file") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CliError(f"{args.file}: cannot be read as text ({exc.__class__.__name__})") from None
+        else:
+            text = args.text
+        if not text.strip():
+            raise CliError("the email text is empty")
+        result = practice.grade_email(args.attempt, text, save=args.save)
+    except LookupError as exc:
+        raise CliError(str(exc)) from None
+    out = result.to_dict()
+    out["attempt_id"] = args.attempt
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(format_scorecard(out))
+    return 0
 
 
 def cmd_scenarios(args) -> int:
@@ -249,7 +289,7 @@ def open_app(args) -> int:
     return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir)
 
 
-COMMANDS = {"grade": cmd_grade, "scenarios": cmd_scenarios, "profile": cmd_profile, "history": cmd_history}
+COMMANDS = {"grade": cmd_grade, "grade-email": cmd_grade_email, "scenarios": cmd_scenarios, "profile": cmd_profile, "history": cmd_history}
 
 
 def main(argv: list[str] | None = None) -> int:

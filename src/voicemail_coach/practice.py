@@ -77,6 +77,34 @@ class Practice:
         attempt_id = self.save(rep_id, scenario, result, transcript, copy)
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
 
+    # ---------------------------------------------------------- follow-up email
+    def stored_attempt(self, attempt_id: int) -> tuple[dict, GradeResult, RepProfile, Prospect]:
+        """A saved attempt with its grade, rep and prospect, as the email tools need them."""
+        from voicemail_coach.core.grader import ItemResult
+
+        row = self.services.repo.attempt(attempt_id)
+        if row is None:
+            raise LookupError(f"there is no attempt #{attempt_id}")
+        result = GradeResult(row["score"] or 0, [ItemResult(**i) for i in row["items"]], row["transcript"], row["metrics"])
+        rep_row = self.services.repo.rep_by_id(row["rep_id"])
+        scenario = self.services.scenarios.get(row["scenario_id"] or "")
+        return row, result, rep_row.profile if rep_row else RepProfile(), scenario.prospect if scenario else Prospect()
+
+    def draft_email(self, attempt_id: int):
+        from voicemail_coach.core.followup import draft_email
+
+        _row, result, rep, prospect = self.stored_attempt(attempt_id)
+        return draft_email(result, rep, prospect, self.services.rubric)
+
+    def grade_email(self, attempt_id: int, text: str, save: bool = False) -> GradeResult:
+        from voicemail_coach.core.followup import grade_email
+
+        _row, result, rep, prospect = self.stored_attempt(attempt_id)
+        graded = grade_email(text, result, rep, prospect, self.services.rubric, self.services.rubric.email)
+        if save:
+            self.services.repo.save_email(attempt_id, text, graded.to_dict())
+        return graded
+
     # ------------------------------------------------------------- recording
     def start(self, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
               on_partial: Callable[[list[Word]], None] | None = None, device=None,

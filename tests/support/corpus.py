@@ -79,3 +79,26 @@ class Agreement:
                 {"id": vid, "item": item, "label": want} for vid, item, want, _ in self.disagreements
             ],
         }
+
+
+@dataclass(frozen=True)
+class FollowUpEmail:
+    id: str
+    voicemail: Voicemail
+    text: str
+    labels: dict[str, bool]
+
+
+def load_email_corpus() -> list[FollowUpEmail]:
+    from voicemail_coach.core.followup import EMAIL_ITEMS
+
+    voicemails = {vm.id: vm for vm in load_corpus()}
+    data = tomllib.loads((CORPUS_DIR / "emails.toml").read_text())
+    out = []
+    for entry in data["email"]:
+        unknown = set(entry["fails"]) - set(EMAIL_ITEMS)
+        if unknown:
+            raise ValueError(f"{entry['id']}: unknown items {sorted(unknown)}")
+        labels = {item: item not in entry["fails"] for item in EMAIL_ITEMS}
+        out.append(FollowUpEmail(entry["id"], voicemails[entry["voicemail"]], entry["text"], labels))
+    return out

@@ -77,6 +77,21 @@ def main() -> int:
             wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
             out["stop_to_visible_s"].append(round(w.last_stop_to_visible_s, 3))
         shot("3-scorecard")
+        QTest.keyClick(w, Qt.Key_E)
+        wait(lambda: getattr(w, "email_dialog", None) is not None and w.email_dialog.isVisible(), 10)
+        dialog = w.email_dialog
+        for _ in range(30):
+            app.processEvents()
+            time.sleep(0.01)
+        dialog.grab().save(str(shots / "7-email-draft.png"))
+        dialog.body.setPlainText(dialog.body.toPlainText().replace("Thursday", "Friday"))
+        dialog.regrade()
+        for _ in range(30):
+            app.processEvents()
+            time.sleep(0.01)
+        dialog.grab().save(str(shots / "8-email-mismatch.png"))
+        out["email_score_after_edit"] = dialog.result.score
+        dialog.close()
         QTest.keyClick(w, Qt.Key_R)
         end = time.time() + 1.5
         wait(lambda: time.time() > end)

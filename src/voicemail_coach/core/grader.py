@@ -326,12 +326,17 @@ def _callback(idx: _Index, rubric: Rubric, label: str) -> ItemResult:
     for pattern in rubric.patterns["callback_commitment"]:
         for first, last in idx.find(pattern):
             sentence = idx.sentence[first]
+            near = []
             for t_first, t_last in times:
                 same = idx.sentence[t_first] == sentence
                 # "I'll try you again. Thursday at ten." — the time opening the next sentence counts too
                 opens_next = idx.sentence[t_first] == sentence + 1 and idx.tokens[t_first - 1].text == SENTENCE_BREAK
                 if same or opens_next:
-                    return _passed(label, "callback_time", idx, min(first, t_first), max(last, t_last))
+                    # the time that belongs to the call: after the promise and closest to it
+                    near.append((t_first < first, abs(t_first - last), t_first, t_last))
+            if near:
+                _, _, t_first, t_last = min(near)
+                return _passed(label, "callback_time", idx, min(first, t_first), max(last, t_last))
     return ItemResult("callback_time", label, False)
 
 

@@ -145,7 +145,11 @@ def _near(candidate: str, target: str, slack: int = 2) -> bool:
         return len(target) >= 10 and sum(a != b for a, b in zip(candidate, target)) == 1
     if abs(diff) > slack:
         return False
-    return _is_subsequence(target, candidate) if diff > 0 else _is_subsequence(candidate, target)
+    if diff > 0:
+        # repeated digits sit inside the number: a run that merely starts or ends with
+        # another figure ("at ten, 555…") is not the number with extra digits
+        return candidate[0] == target[0] and candidate[-1] == target[-1] and _is_subsequence(target, candidate)
+    return _is_subsequence(candidate, target)
 
 
 @dataclass(frozen=True)

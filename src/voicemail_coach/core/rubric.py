@@ -35,6 +35,7 @@ class Rubric:
     delivery: dict[str, dict]
     patterns: dict[str, list[re.Pattern]]
     time: re.Pattern
+    email: dict  # the follow-up email's bound and items: {"max_words": int, "items": {id: spec}}
 
     def weight(self, item_id: str) -> float:
         return self.items[item_id].weight
@@ -74,7 +75,8 @@ def parse_rubric(data: dict, source: str = "playbook") -> Rubric:
         raise RubricError(f"{source}: a pattern is not a valid regular expression ({exc})") from None
     except (TypeError, ValueError) as exc:
         raise RubricError(f"{source}: {exc}") from None
-    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time)
+    email = {"max_words": int(data.get("email", {}).get("max_words", 120)), "items": dict(data.get("email_items", {}))}
+    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time, email)
 
 
 def load_rubric(path: Path) -> Rubric:

@@ -14,6 +14,7 @@ import numpy as np
 SAMPLE_RATE = 16000
 MIN_PAUSE_S = 0.35  # a pause this long is a place the audio may be cut
 TARGET_CHUNK_S = 8.0  # cut at the first pause after this much audio
+SOFT_TARGET_S = 13.0  # or at the first breath after this much, when no pause comes
 MAX_CHUNK_S = 20.0  # never hand the model more than this in one piece
 PAD_S = 0.2
 
@@ -22,6 +23,7 @@ PAD_S = 0.2
 class Span:
     start: int  # samples
     end: int
+    soft: bool = False  # ends at a breath rather than a real pause: a cut of last resort
 
 
 FRAME = 480  # 30 ms
@@ -49,7 +51,7 @@ def speech_spans(audio: np.ndarray, final: bool = True) -> list[Span]:
         start = span.start
         for cut in _breaths(audio, span.start, min(span.end, limit)):
             if cut - start >= SAMPLE_RATE:  # no sliver chunks
-                out.append(Span(start, cut))
+                out.append(Span(start, cut, soft=True))
                 start = cut
         out.append(Span(start, span.end))
     return out
@@ -86,7 +88,8 @@ def plan_chunks(spans: list[Span], total: int, final: bool = True) -> list[Span]
     for n, span in enumerate(spans):
         if start is None:
             start = span.start
-        long_enough = span.end - start >= TARGET_CHUNK_S * SAMPLE_RATE
+        target = SOFT_TARGET_S if span.soft else TARGET_CHUNK_S
+        long_enough = span.end - start >= target * SAMPLE_RATE
         too_long_next = n + 1 < len(spans) and spans[n + 1].end - start > MAX_CHUNK_S * SAMPLE_RATE
         if not (long_enough or too_long_next):
             continue

@@ -40,6 +40,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_created ON attempts(created_at DESC);
     CREATE INDEX attempts_rep ON attempts(rep_id, created_at DESC);
     """,
+    """
+    CREATE TABLE attempt_emails (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        score INTEGER,
+        items_json TEXT NOT NULL DEFAULT '[]',
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    """,
 ]
 
 

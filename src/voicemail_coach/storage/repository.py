@@ -150,6 +150,30 @@ class Repository:
         return out
 
     @_guard
+    def save_email(self, attempt_id: int, text: str, result: dict) -> None:
+        self.conn.execute(
+            """INSERT INTO attempt_emails(attempt_id, text, score, items_json) VALUES (?,?,?,?)
+               ON CONFLICT(attempt_id) DO UPDATE SET text=excluded.text, score=excluded.score,
+               items_json=excluded.items_json, updated_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now')""",
+            (attempt_id, text, result["score"], json.dumps(result["items"])),
+        )
+
+    @_guard
+    def email_for(self, attempt_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM attempt_emails WHERE attempt_id = ?", (attempt_id,)).fetchone()
+        if row is None:
+            return None
+        return {"text": row["text"], "score": row["score"], "items": json.loads(row["items_json"]),
+                "updated_at": row["updated_at"]}
+
+    @_guard
+    def rep_by_id(self, rep_id: int | None) -> Rep | None:
+        if rep_id is None:
+            return None
+        row = self.conn.execute("SELECT * FROM reps WHERE id = ?", (rep_id,)).fetchone()
+        return self._rep(row) if row else None
+
+    @_guard
     def history(self, rep_id: int | None = None, limit: int | None = None) -> list[dict]:
         sql = """SELECT a.id, a.created_at, r.name AS rep, a.scenario_id, a.score, a.duration_s,
                         a.transcript, a.items_json, a.audio_path, a.status

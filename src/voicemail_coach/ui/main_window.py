@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self.position_label.setObjectName("muted")
         controls.addWidget(self.position_label)
         controls.addStretch(1)
+        self.email_button = QPushButton("✉  Follow-up email (E)")
+        self.email_button.setFocusPolicy(Qt.NoFocus)
+        self.email_button.setToolTip("Draft the email that doubles down on this voicemail")
+        controls.addWidget(self.email_button)
         self.again_button = QPushButton("Try again (Space)")
         self.again_button.setObjectName("primary")
         self.again_button.setFocusPolicy(Qt.NoFocus)
@@ -245,9 +249,11 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("R"), self, self.toggle_replay)
         QShortcut(QKeySequence("N"), self, self.next_scenario)
         QShortcut(QKeySequence(Qt.Key_Escape), self, self.cancel_recording)
+        QShortcut(QKeySequence("E"), self, self.open_email)
         self.record_button.clicked.connect(self.toggle_recording)
         self.again_button.clicked.connect(self.toggle_recording)
         self.play_button.clicked.connect(self.toggle_replay)
+        self.email_button.clicked.connect(self.open_email)
         self.card.next_button.clicked.connect(self.next_scenario)
         self.card.picker.currentIndexChanged.connect(self._picked)
         self.banner_import.clicked.connect(self.import_recording)
@@ -590,6 +596,14 @@ class MainWindow(QMainWindow):
         if self.scenario:
             self.timer_bar.set_state(0.0, self.scenario.target_s, 120.0)
 
+    def open_email(self) -> None:
+        if self.state != self.IDLE or self.stack.currentIndex() != 1 or not self.current:
+            return
+        from voicemail_coach.ui.email_dialog import EmailDialog
+
+        self.email_dialog = EmailDialog(self.practice, self.current["id"], parent=self)
+        self.email_dialog.show()
+
     # ---------------------------------------------------------------- replay
     def toggle_replay(self) -> None:
         if self.state != self.IDLE or self.stack.currentIndex() != 1 or not self.player.duration:
@@ -622,6 +636,7 @@ class MainWindow(QMainWindow):
     def _show_keys(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "Space — start / stop recording\nEsc — discard the recording\nR — replay / pause\n"
+                                "E — follow-up email\n"
                                 "N — next scenario\nCtrl+O — grade a recording\nCtrl+I — import a scenario\n"
                                 "Ctrl+1 — practice · Ctrl+H — history")
 
