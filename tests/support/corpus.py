@@ -102,3 +102,31 @@ def load_email_corpus() -> list[FollowUpEmail]:
         labels = {item: item not in entry["fails"] for item in EMAIL_ITEMS}
         out.append(FollowUpEmail(entry["id"], voicemails[entry["voicemail"]], entry["text"], labels))
     return out
+
+
+@dataclass(frozen=True)
+class LaterTouch:
+    id: str
+    previous: Voicemail
+    previous_clock: tuple[str, int]
+    clock: tuple[str, int]
+    text: str
+    labels: dict[str, bool]
+
+
+def load_touch_corpus() -> list[LaterTouch]:
+    from voicemail_coach.core.touches import TOUCH_ITEMS
+
+    voicemails = {vm.id: vm for vm in load_corpus()}
+    data = tomllib.loads((CORPUS_DIR / "touches.toml").read_text())
+
+    def clock(text: str) -> tuple[str, int]:
+        day, hour = text.split()
+        return day, int(hour)
+
+    out = []
+    for entry in data["touch"]:
+        labels = {item: item not in entry["fails"] for item in TOUCH_ITEMS}
+        out.append(LaterTouch(entry["id"], voicemails[entry["previous"]], clock(entry["previous_clock"]),
+                              clock(entry["clock"]), entry["text"], labels))
+    return out

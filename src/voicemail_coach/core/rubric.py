@@ -36,6 +36,7 @@ class Rubric:
     patterns: dict[str, list[re.Pattern]]
     time: re.Pattern
     email: dict  # the follow-up email's bound and items: {"max_words": int, "items": {id: spec}}
+    touch: dict  # the items of a later touch: {id: spec}
 
     def weight(self, item_id: str) -> float:
         return self.items[item_id].weight
@@ -76,7 +77,8 @@ def parse_rubric(data: dict, source: str = "playbook") -> Rubric:
     except (TypeError, ValueError) as exc:
         raise RubricError(f"{source}: {exc}") from None
     email = {"max_words": int(data.get("email", {}).get("max_words", 120)), "items": dict(data.get("email_items", {}))}
-    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time, email)
+    touch = dict(data.get("touch_items", {}))
+    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time, email, touch)
 
 
 def load_rubric(path: Path) -> Rubric:
