@@ -53,8 +53,11 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
     assert "brightline" in attempt["transcript"].lower()
     passed = {i["id"] for i in attempt["items"] if i["passed"]}
     assert {"rep_name", "rep_company", "prospect_named", "callback_time", "email_followup"} <= passed
-    assert out["history_rows"] == 1
+    assert out["history_rows"] == 2
+    assert out["email_score_after_edit"] < 100  # the deliberate Thursday -> Friday mismatch
+    assert out["touch2"] == {"fresh_reason": False, "on_promised_day": True, "touch": 2}
     assert len(out["stop_to_visible_s"]) == 1
     assert out["replay_position_s"] > 0.3  # R replayed the attempt
-    for name in ("1-record-view", "2-recording-live-checklist", "3-scorecard", "4-replay-following", "6-history"):
+    for name in ("1-record-view", "2-recording-live-checklist", "3-scorecard", "4-replay-following", "6-history",
+                 "7-email-draft", "8-email-mismatch", "10-touch2-record-view", "11-touch2-scorecard"):
         assert (shots / f"{name}.png").stat().st_size > 10_000

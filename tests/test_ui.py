@@ -179,7 +179,12 @@ def test_escape_discards_a_recording(qtbot, services):
     assert not list(services.dirs.recordings.glob("*.wav"))
 
 
-def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
+STRONG_TEXT = ("Hi Chloe, this is Dave Kowalski from Brightline Uniforms. We cut uniform costs by 18% for Seaside Inns. "
+               "My number is 555-214-3390. I'm sending you an email, and I'll try you again Thursday at ten.")
+
+
+def saved_text_attempt(services, text: str = STRONG_TEXT) -> int:
+    """An attempt graded from text and saved, as if recorded on the hotel scenario."""
     from voicemail_coach.core.transcript import Transcript
     from voicemail_coach.practice import Practice
 
@@ -187,10 +192,12 @@ def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
     rep = services.repo.active_rep()
     scenario = services.scenarios.get("hotel-uniforms")
     practice = Practice(services)
-    text = ("Hi Chloe, this is Dave Kowalski from Brightline Uniforms. We cut uniform costs by 18% for Seaside Inns. "
-            "My number is 555-214-3390. I'm sending you an email, and I'll try you again Thursday at ten.")
     transcript = Transcript.from_text(text)
-    attempt_id = practice.save(rep.id, scenario, practice.grade_transcript(transcript, DAVE, scenario), transcript, None)
+    return practice.save(rep.id, scenario, practice.grade_transcript(transcript, DAVE, scenario), transcript, None)
+
+
+def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
+    attempt_id = saved_text_attempt(services)
     w = make_window(qtbot, services, FakeSD(), profile=False)
     w.show_attempt(attempt_id)
     qtbot.keyClick(w, Qt.Key_E)
@@ -205,3 +212,32 @@ def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
     saved = services.repo.email_for(attempt_id)
     assert "Friday" in saved["text"] and saved["score"] < 100
     dialog.close()
+
+
+def test_touch_two_with_the_same_reason_is_flagged(qtbot, services, audio_cache):
+    from voicemail_coach.ui.touch_dialog import TouchDialog
+
+    first_id = saved_text_attempt(services)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.show_attempt(first_id)
+
+    def accept():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, TouchDialog)
+        assert dialog.day.currentData() == "thursday" and dialog.hour.value() == 10
+        dialog.accept()
+
+    QTimer.singleShot(100, accept)
+    qtbot.keyClick(w, Qt.Key_T)
+    assert w.touch_plan is not None and w.touch_banner.isVisible() and "Touch 2" in w.touch_banner.text()
+    # touch 2 says the same thing again, imported as a file
+    vm_text = STRONG_TEXT.replace("I'm sending you an email, and ", "")
+    wav = synthesize(vm_text, audio_cache, voice=0)
+    w.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    assert w.current["touch"] == 2 and w.current["previous_id"] == first_id
+    fresh = next(i for i in w.current["items"] if i["id"] == "fresh_reason")
+    kept = next(i for i in w.current["items"] if i["id"] == "on_promised_day")
+    assert not fresh["passed"] and "Seaside" in fresh["tip"]
+    assert kept["passed"]
+    assert "Touch 2" in w.attempt_title.text() and not w.touch_banner.isVisible()

@@ -17,9 +17,30 @@ from voicemail_coach.core.grader import GradeResult, grade
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.scenarios import Scenario
 from voicemail_coach.core.transcript import Transcript, Word
+from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.services import Services
 
 log = logging.getLogger(__name__)
+FIRST_CALL = Clock("monday", 9)  # the scenario clock of a first touch
+
+
+def _clock(text: str | None) -> Clock:
+    try:
+        day, hour = (text or "").split()
+        return Clock(day, int(hour))
+    except ValueError:
+        return FIRST_CALL
+
+
+@dataclass
+class TouchPlan:
+    """The next call to the same prospect: which touch, when on the scenario clock, after what."""
+
+    previous_id: int
+    touch: int
+    clock: Clock
+    previous_clock: Clock
+    previous: GradeResult
 
 
 @dataclass
@@ -50,6 +71,7 @@ class Practice:
         self.recorder: Recorder | None = None
         self.live = None
         self._context: tuple[int | None, RepProfile, Scenario | None] | None = None
+        self._touch: TouchPlan | None = None
 
     # --------------------------------------------------------------- grading
     def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None) -> GradeResult:
@@ -61,20 +83,40 @@ class Practice:
         return self.grade_transcript(Transcript(list(words)), rep, scenario)
 
     def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
-             audio: Path | None) -> int:
-        return self.services.repo.add_attempt(rep_id, scenario.id if scenario else None, result.to_dict(),
-                                             words_json(transcript), audio)
+             audio: Path | None, touch: "TouchPlan | None" = None) -> int:
+        return self.services.repo.add_attempt(
+            rep_id, scenario.id if scenario else None, result.to_dict(), words_json(transcript), audio,
+            touch=touch.touch if touch else 1, previous_id=touch.previous_id if touch else None,
+            clock=f"{touch.clock.day} {touch.clock.hour}" if touch else f"{FIRST_CALL.day} {FIRST_CALL.hour}",
+        )
 
-    def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None) -> Attempt:
+    # ------------------------------------------------------------ later touches
+    def plan_next_touch(self, attempt_id: int) -> "TouchPlan":
+        """Continue an attempt's scenario as the next touch, the clock set where it promised."""
+        row, result, _rep, _prospect = self.stored_attempt(attempt_id)
+        previous_clock = _clock(row.get("clock"))
+        promise = promise_of(result, self.services.rubric)
+        return TouchPlan(attempt_id, (row.get("touch") or 1) + 1, suggested_clock(previous_clock, promise),
+                         previous_clock, result)
+
+    def grade_with_touch(self, result: GradeResult, plan: "TouchPlan | None") -> GradeResult:
+        if plan is None:
+            return result
+        rubric = self.services.rubric
+        items = grade_touch(result, plan.previous, plan.previous_clock, plan.clock, rubric, rubric.touch)
+        return with_touch_items(result, items, rubric.touch, rubric)
+
+    def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
+                   touch: TouchPlan | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
         from voicemail_coach.audio.files import load_for_speech
 
         audio = load_for_speech(Path(path))
         prospect = scenario.prospect if scenario else Prospect()
         transcript = self.services.transcriber.transcribe_audio(audio, hints(rep, prospect))
-        result = self.grade_transcript(transcript, rep, scenario)
+        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), touch)
         copy = self.services.repo.copy_recording(Path(path))
-        attempt_id = self.save(rep_id, scenario, result, transcript, copy)
+        attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch)
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
 
     # ---------------------------------------------------------- follow-up email
@@ -102,13 +144,16 @@ class Practice:
         _row, result, rep, prospect = self.stored_attempt(attempt_id)
         graded = grade_email(text, result, rep, prospect, self.services.rubric, self.services.rubric.email)
         if save:
-            self.services.repo.save_email(attempt_id, text, graded.to_dict())
+            self.save_email(attempt_id, text, graded)
         return graded
+
+    def save_email(self, attempt_id: int, text: str, graded: GradeResult) -> None:
+        self.services.repo.save_email(attempt_id, text, graded.to_dict())
 
     # ------------------------------------------------------------- recording
     def start(self, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
               on_partial: Callable[[list[Word]], None] | None = None, device=None,
-              max_seconds: float = 120.0, sd=None) -> Recorder:
+              max_seconds: float = 120.0, sd=None, touch: TouchPlan | None = None) -> Recorder:
         from voicemail_coach.speech.streaming import StreamingTranscriber
 
         prospect = scenario.prospect if scenario else Prospect()
@@ -118,6 +163,7 @@ class Practice:
         self.recorder = Recorder(path, device=device, max_seconds=max_seconds, sd=sd, meta=meta)
         self.recorder.add_listener(self.live.feed)
         self._context = (rep_id, rep, scenario)
+        self._touch = touch
         try:
             self.recorder.start()
         except Exception:
@@ -136,8 +182,8 @@ class Practice:
             transcript = self.live.finish()
         finally:
             self.recorder = self.live = None
-        result = self.grade_transcript(transcript, rep, scenario)
-        attempt_id = self.save(rep_id, scenario, result, transcript, take.path)
+        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), self._touch)
+        attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch)
         warnings = list(take.warnings) + ([take.error] if take.error else [])
         return Attempt(attempt_id, result, transcript, take.path, scenario.id if scenario else None, warnings,
                        time.perf_counter() - t0)

@@ -77,6 +77,7 @@ def main() -> int:
             wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
             out["stop_to_visible_s"].append(round(w.last_stop_to_visible_s, 3))
         shot("3-scorecard")
+        first_attempt = w.current
         QTest.keyClick(w, Qt.Key_E)
         wait(lambda: getattr(w, "email_dialog", None) is not None and w.email_dialog.isVisible(), 10)
         dialog = w.email_dialog
@@ -92,6 +93,34 @@ def main() -> int:
         dialog.grab().save(str(shots / "8-email-mismatch.png"))
         out["email_score_after_edit"] = dialog.result.score
         dialog.close()
+        # touch 2, saying the same thing again
+        from PySide6.QtCore import QTimer
+
+        def accept_touch():
+            modal = QApplication.activeModalWidget()
+            if modal is not None:
+                modal.grab().save(str(shots / "9-touch-dialog.png"))
+                modal.accept()
+
+        QTimer.singleShot(300, accept_touch)
+        w.activateWindow()
+        QTest.qWaitForWindowActive(w, 5000)
+        QTest.keyClick(w, Qt.Key_T)
+        wait(lambda: w.touch_plan is not None, 10)
+        shot("10-touch2-record-view")
+        w.activateWindow()  # no window manager hands focus back after a dialog
+        QTest.qWaitForWindowActive(w, 5000)
+        QTest.keyClick(w, Qt.Key_Space)
+        wait(lambda: w.state == w.RECORDING, 30)
+        player = mic.play(wav)
+        wait(lambda: player.poll() is not None, 120)
+        end = time.time() + 0.6
+        wait(lambda: time.time() > end)
+        QTest.keyClick(w, Qt.Key_Space)
+        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
+        shot("11-touch2-scorecard")
+        out["touch2"] = {i["id"]: i["passed"] for i in w.current["items"] if i["id"] in ("fresh_reason", "on_promised_day")}
+        out["touch2"]["touch"] = w.current["touch"]
         QTest.keyClick(w, Qt.Key_R)
         end = time.time() + 1.5
         wait(lambda: time.time() > end)
@@ -102,7 +131,7 @@ def main() -> int:
         w.resize(1280, 800)
         w.tabs.setCurrentIndex(1)
         shot("6-history")
-        out["attempt"] = w.current
+        out["attempt"] = first_attempt
         out["history_rows"] = w.history.table.rowCount()
     finally:
         w.close()

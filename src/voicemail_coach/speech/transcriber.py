@@ -101,6 +101,10 @@ class Transcriber:
                 word_timestamps=True,
                 condition_on_previous_text=False,
                 vad_filter=False,
+                # one greedy pass, and no more tokens than speech can hold: a decoder caught in a
+                # loop ("5 -5 -5 -5 …") otherwise retries at higher temperatures for seconds
+                temperature=0.0,
+                max_new_tokens=min(400, int(len(audio) / SAMPLE_RATE * 10) + 30),
                 **kwargs,
             )
             return [

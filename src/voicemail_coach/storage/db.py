@@ -49,6 +49,11 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     """,
+    """
+    ALTER TABLE attempts ADD COLUMN touch INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE attempts ADD COLUMN previous_id INTEGER REFERENCES attempts(id);
+    ALTER TABLE attempts ADD COLUMN clock TEXT;
+    """,
 ]
 
 

@@ -116,12 +116,15 @@ class Repository:
         words: list[dict],
         audio_path: Path | None,
         status: str = "complete",
+        touch: int = 1,
+        previous_id: int | None = None,
+        clock: str | None = None,
     ) -> int:
         metrics = result.get("metrics", {})
         return self.conn.execute(
             """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
-                                    words_json, items_json, metrics_json, audio_path)
-               VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                                    words_json, items_json, metrics_json, audio_path, touch, previous_id, clock)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 rep_id,
                 scenario_id,
@@ -133,6 +136,9 @@ class Repository:
                 json.dumps(result["items"]),
                 json.dumps(metrics),
                 str(audio_path) if audio_path else None,
+                touch,
+                previous_id,
+                clock,
             ),
         ).lastrowid
 
@@ -176,7 +182,7 @@ class Repository:
     @_guard
     def history(self, rep_id: int | None = None, limit: int | None = None) -> list[dict]:
         sql = """SELECT a.id, a.created_at, r.name AS rep, a.scenario_id, a.score, a.duration_s,
-                        a.transcript, a.items_json, a.audio_path, a.status
+                        a.transcript, a.items_json, a.audio_path, a.status, a.touch
                  FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id"""
         args: list = []
         if rep_id is not None:
@@ -201,6 +207,7 @@ class Repository:
                     "items": [{"id": i["id"], "passed": i["passed"]} for i in items],
                     "audio_path": row["audio_path"],
                     "status": row["status"],
+                    "touch": row["touch"],
                 }
             )
         return out

@@ -112,6 +112,6 @@ class EmailDialog(QDialog):
         self.status.setText("Opened in your mail app.")
 
     def save(self) -> None:
-        self.practice.grade_email(self.attempt_id, self.draft().body, save=False)
-        self.practice.services.repo.save_email(self.attempt_id, self.draft().text, self.result.to_dict())
+        self.regrade()
+        self.practice.save_email(self.attempt_id, self.draft().text, self.result)
         self.status.setText("Saved with the attempt.")

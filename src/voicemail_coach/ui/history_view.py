@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidg
 class HistoryView(QWidget):
     open_attempt = Signal(int)
 
-    COLUMNS = ("When", "Rep", "Scenario", "Score", "Length", "Status")
+    COLUMNS = ("When", "Rep", "Scenario", "Touch", "Score", "Length", "Status")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +36,7 @@ class HistoryView(QWidget):
                 row["created_at"].replace("T", " ").rstrip("Z"),
                 row["rep"] or "—",
                 scenario_titles.get(row["scenario_id"] or "", row["scenario_id"] or "—"),
+                row.get("touch") or 1,
                 row["score"],
                 f"{row['duration_s']:.0f} s" if row["duration_s"] is not None else "text",
                 row["status"],

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.rep = None
         self.scenario: Scenario | None = None
         self.current: dict | None = None  # the attempt on the scorecard
+        self.touch_plan = None  # set when the next recording is a later touch
         self.last_stop_to_visible_s: float | None = None
         self.model_ready = False
         self._stop_pressed_at = 0.0
@@ -110,6 +111,11 @@ class MainWindow(QMainWindow):
         bl.addWidget(self.banner_import)
         self.banner.hide()
         rl.addWidget(self.banner)
+        self.touch_banner = QLabel("")
+        self.touch_banner.setObjectName("banner")
+        self.touch_banner.setWordWrap(True)
+        self.touch_banner.hide()
+        rl.addWidget(self.touch_banner)
         self.instructions = QLabel("Read the scenario, then press <b>Space</b>. You'll hear the greeting and the "
                                    "beep; leave your voicemail and press <b>Space</b> again to stop.")
         self.instructions.setWordWrap(True)
@@ -176,17 +182,23 @@ class MainWindow(QMainWindow):
         rr.addWidget(self.waveform)
         controls = QHBoxLayout()
         self.play_button = QPushButton("▶  Replay (R)")
+        self.play_button.setToolTip("Replay or pause (R)")
         self.play_button.setFocusPolicy(Qt.NoFocus)
         controls.addWidget(self.play_button)
         self.position_label = QLabel("0:00 / 0:00")
         self.position_label.setObjectName("muted")
         controls.addWidget(self.position_label)
         controls.addStretch(1)
-        self.email_button = QPushButton("✉  Follow-up email (E)")
+        self.email_button = QPushButton("✉  Email (E)")
         self.email_button.setFocusPolicy(Qt.NoFocus)
         self.email_button.setToolTip("Draft the email that doubles down on this voicemail")
         controls.addWidget(self.email_button)
+        self.touch_button = QPushButton("↻  Touch (T)")
+        self.touch_button.setFocusPolicy(Qt.NoFocus)
+        self.touch_button.setToolTip("Call this prospect again: a fresh reason, on the day you promised")
+        controls.addWidget(self.touch_button)
         self.again_button = QPushButton("Try again (Space)")
+        self.again_button.setToolTip("Record this scenario again (Space)")
         self.again_button.setObjectName("primary")
         self.again_button.setFocusPolicy(Qt.NoFocus)
         controls.addWidget(self.again_button)
@@ -250,10 +262,12 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("N"), self, self.next_scenario)
         QShortcut(QKeySequence(Qt.Key_Escape), self, self.cancel_recording)
         QShortcut(QKeySequence("E"), self, self.open_email)
+        QShortcut(QKeySequence("T"), self, self.next_touch)
         self.record_button.clicked.connect(self.toggle_recording)
         self.again_button.clicked.connect(self.toggle_recording)
         self.play_button.clicked.connect(self.toggle_replay)
         self.email_button.clicked.connect(self.open_email)
+        self.touch_button.clicked.connect(self.next_touch)
         self.card.next_button.clicked.connect(self.next_scenario)
         self.card.picker.currentIndexChanged.connect(self._picked)
         self.banner_import.clicked.connect(self.import_recording)
@@ -451,7 +465,8 @@ class MainWindow(QMainWindow):
         try:
             device = self.device_box.currentData()
             recorder = self.practice.start(self.rep.id, self.rep.profile, self.scenario,
-                                           on_partial=self.bridge.partial.emit, device=device, sd=self.sd)
+                                           on_partial=self.bridge.partial.emit, device=device, sd=self.sd,
+                                           touch=self.touch_plan)
         except RecorderError as exc:
             self.state = self.IDLE
             self._reset_record_button()
@@ -500,6 +515,7 @@ class MainWindow(QMainWindow):
 
     def _graded(self, attempt: Attempt) -> None:
         self.state = self.IDLE
+        self.set_touch(None)
         self._reset_record_button()
         self.show_attempt(attempt.id)
         self.last_stop_to_visible_s = time.perf_counter() - self._stop_pressed_at
@@ -551,12 +567,13 @@ class MainWindow(QMainWindow):
                 return
         self.state = self.GRADING
         self.statusBar().showMessage(f"Transcribing {path.name}…")
-        rep = self.rep
-        run_in_background(lambda: self.practice.grade_file(path, rep.id, rep.profile, self.scenario),
+        rep, touch = self.rep, self.touch_plan
+        run_in_background(lambda: self.practice.grade_file(path, rep.id, rep.profile, self.scenario, touch),
                           self._graded_file, self._grading_failed)
 
     def _graded_file(self, attempt: Attempt) -> None:
         self.state = self.IDLE
+        self.set_touch(None)
         self.show_attempt(attempt.id)
         self.statusBar().showMessage("Graded.", 5000)
 
@@ -573,7 +590,8 @@ class MainWindow(QMainWindow):
         self.scorecard.show_result(result)
         self.transcript.set_content(row["words"], row["items"], row["transcript"])
         scenario = self.services.scenarios.get(row["scenario_id"] or "")
-        self.attempt_title.setText(f"Attempt #{row['id']} · {row['rep'] or ''} · "
+        touch = f"Touch {row['touch']} · " if (row.get("touch") or 1) > 1 else ""
+        self.attempt_title.setText(f"{touch}Attempt #{row['id']} · {row['rep'] or ''} · "
                                    f"{scenario.title if scenario else (row['scenario_id'] or 'no scenario')}")
         self.waveform.marks = []
         self.player.stop()
@@ -592,9 +610,38 @@ class MainWindow(QMainWindow):
 
     def show_record_page(self) -> None:
         self.stack.setCurrentIndex(0)
+        self.live.reset()
         self.timer_label.setText("0:00")
         if self.scenario:
             self.timer_bar.set_state(0.0, self.scenario.target_s, 120.0)
+
+    def next_touch(self) -> None:
+        """Continue the scenario on the scorecard as the next voicemail to the same prospect."""
+        if self.state != self.IDLE or self.stack.currentIndex() != 1 or not self.current:
+            return
+        from voicemail_coach.ui.touch_dialog import TouchDialog
+
+        scenario = self.services.scenarios.get(self.current["scenario_id"] or "")
+        if scenario is None:
+            self.statusBar().showMessage("This attempt has no scenario to continue.", 6000)
+            return
+        dialog = TouchDialog(self.practice.plan_next_touch(self.current["id"]), self)
+        if dialog.exec():
+            self.set_scenario(scenario)
+            self.set_touch(dialog.chosen())
+            self.show_record_page()
+
+    def set_touch(self, plan) -> None:
+        self.touch_plan = plan
+        if plan is None:
+            self.touch_banner.hide()
+            return
+        value = plan.previous.item("value")
+        callback = plan.previous.item("callback_time")
+        last = f"Last time you said “{value.evidence}”" if value.passed else "Last time you gave no reason"
+        promise = f" and promised “{callback.evidence}”." if callback.passed else " and set no time."
+        self.touch_banner.setText(f"<b>Touch {plan.touch} · {plan.clock}</b><br>{last}{promise} Bring a fresh reason.")
+        self.touch_banner.show()
 
     def open_email(self) -> None:
         if self.state != self.IDLE or self.stack.currentIndex() != 1 or not self.current:
@@ -636,7 +683,7 @@ class MainWindow(QMainWindow):
     def _show_keys(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "Space — start / stop recording\nEsc — discard the recording\nR — replay / pause\n"
-                                "E — follow-up email\n"
+                                "E — follow-up email · T — next touch\n"
                                 "N — next scenario\nCtrl+O — grade a recording\nCtrl+I — import a scenario\n"
                                 "Ctrl+1 — practice · Ctrl+H — history")
 

@@ -150,11 +150,14 @@ class Scorecard(QWidget):
         score = result["score"]
         self.score.setText(f"<span style='color:{score_color(score)}'>{score}</span>")
         missed = [i for i in result["items"] if not i["passed"]]
-        first = missed[0]["label"].lower() if missed else ""
+        # what was said comes before how it was said
+        ranked = sorted(missed, key=lambda i: i["id"] in ("length", "pace", "fillers"))
+        first = ranked[0]["label"].lower() if ranked else ""
         self.summary.setText(
             "Every checklist item is there. Try it shorter, or on a harder scenario."
             if not missed else f"{len(missed)} to fix. Start with: {first}."
         )
+        self.summary.setTextFormat(Qt.PlainText)
         if warnings:
             self.summary.setText(self.summary.text() + "\n⚠ " + "\n⚠ ".join(warnings))
         m = result.get("metrics", {})
