@@ -347,6 +347,7 @@ class MainWindow(QMainWindow):
             return
         self.scenario = scenario
         self.card.show_scenario(scenario)
+        run_in_background(lambda: self._prepare_greeting(scenario))
         lo, hi = scenario.target_s
         self.target_label.setText(f"target {_fmt(lo)}–{_fmt(hi)} · stops by itself at {_fmt(120)}")
         self.timer_bar.set_state(0.0, scenario.target_s, 120.0)
@@ -441,19 +442,26 @@ class MainWindow(QMainWindow):
         greeting = self._greeting_audio()
         return with_gap(greeting, beep()) if greeting is not None else beep()
 
-    def _greeting_audio(self) -> np.ndarray | None:
-        """The scenario's greeting spoken by espeak-ng when it is installed; otherwise just the beep."""
-        if not (self.scenario and self.scenario.greeting and shutil.which("espeak-ng")):
-            return None
-        path = self._greeting_cache.get(self.scenario.id)
+    def _prepare_greeting(self, scenario: Scenario) -> None:
+        """Speak the scenario's greeting to a file with espeak-ng, when it is installed (worker thread)."""
+        if not scenario.greeting or scenario.id in self._greeting_cache or not shutil.which("espeak-ng"):
+            return
+        path = Path(tempfile.mkdtemp(prefix="vc-greeting-")) / "greeting.wav"
         try:
-            if path is None:
-                path = Path(tempfile.mkdtemp(prefix="vc-greeting-")) / "greeting.wav"
-                subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), self.scenario.greeting],
-                               check=True, capture_output=True, timeout=10)
-                self._greeting_cache[self.scenario.id] = path
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), scenario.greeting],
+                           check=True, capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return
+        self._greeting_cache[scenario.id] = path
+
+    def _greeting_audio(self) -> np.ndarray | None:
+        """The greeting prepared for this scenario, at the player's rate; None plays just the beep."""
+        path = self._greeting_cache.get(self.scenario.id) if self.scenario else None
+        if path is None:
+            return None
+        try:
             audio, rate = soundfile.read(str(path), dtype="float32")
-        except (OSError, subprocess.SubprocessError, RuntimeError):
+        except (OSError, RuntimeError):
             return None
         idx = np.arange(0, len(audio), rate / RATE).astype(int)
         return audio[idx] * 0.8
