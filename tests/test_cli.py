@@ -129,3 +129,20 @@ def test_hours_long_file_refused_without_decoding(tmp_path):
             f.write(block)
     proc = cli("grade", str(path), "--data-dir", str(tmp_path / "d"), check=False)
     assert proc.returncode == 1 and "11 min" in proc.stderr and "up to 10 minutes" in proc.stderr
+
+
+def test_grade_email_draft_grade_and_errors(tmp_path):
+    d = str(tmp_path / "data")
+    cli("profile", "--name", "Dave Kowalski", "--company", "Brightline Uniforms", "--phone", "555-214-3390", "--data-dir", d)
+    saved = json.loads(cli("grade", "--text", STRONG, "--scenario", "hotel-uniforms", "--save", "--json", "--data-dir", d).stdout)
+    attempt = str(saved["attempt_id"])
+    draft = json.loads(cli("grade-email", "--attempt", attempt, "--draft", "--json", "--data-dir", d).stdout)
+    assert "Seaside Inns" in draft["body"] and draft["subject"].startswith("Harbor Hotels")
+    good = json.loads(cli("grade-email", "--attempt", attempt, "--text", draft["body"], "--json", "--data-dir", d).stdout)
+    assert good["score"] == 100 and [i["id"] for i in good["items"]] == [
+        "email_reiterates", "email_callback_time", "email_consistent", "email_contact", "email_brief"]
+    friday = draft["body"].replace("Thursday", "Friday")
+    bad = json.loads(cli("grade-email", "--attempt", attempt, "--text", friday, "--json", "--data-dir", d).stdout)
+    assert not next(i for i in bad["items"] if i["id"] == "email_consistent")["passed"]
+    missing = cli("grade-email", "--attempt", "999", "--text", "hi", "--data-dir", d, check=False)
+    assert missing.returncode == 2 and "no attempt #999" in missing.stderr

@@ -101,6 +101,20 @@ def _profile_from(args, services):
     return rep_id, profile
 
 
+def _text_input(path: Path | None, text: str | None, what: str) -> str:
+    """The text given with --text, or read from a file; a plain error when neither is usable."""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CliError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"{path}: cannot be read as text ({exc.__class__.__name__})") from None
+    if not text or not text.strip():
+        raise CliError(f"the {what} text is empty")
+    return text
+
+
 def cmd_grade(args) -> int:
     from voicemail_coach.core.grader import grade
     from voicemail_coach.core.people import Prospect
@@ -128,20 +142,11 @@ def cmd_grade(args) -> int:
         transcript = transcriber.transcribe_audio(audio, [rep.name, rep.company, prospect.name, prospect.company])
         timings["transcribe_s"] = round(time.perf_counter() - t0, 3)
         timings["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
-        words_json = [{"text": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+        from voicemail_coach.practice import words_json as timed_words
+
+        words_json = timed_words(transcript)
     else:
-        if args.transcript is not None:
-            try:
-                text = args.transcript.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise CliError(f"{args.transcript}: no such file") from None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CliError(f"{args.transcript}: cannot be read as text ({exc.__class__.__name__})") from None
-        else:
-            text = args.text
-        if not text or not text.strip():
-            raise CliError("the voicemail text is empty")
-        transcript = Transcript.from_text(text)
+        transcript = Transcript.from_text(_text_input(args.transcript, args.text, "voicemail"))
     t0 = time.perf_counter()
     result = grade(transcript, rep, prospect, services.rubric, scenario.target_s if scenario else None)
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
@@ -190,18 +195,7 @@ def cmd_grade_email(args) -> int:
             draft = practice.draft_email(args.attempt)
             print(json.dumps({"subject": draft.subject, "body": draft.body}, indent=2) if args.json else draft.text)
             return 0
-        if args.file is not None:
-            try:
-                text = args.file.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise CliError(f"{args.file}: no such file") from None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CliError(f"{args.file}: cannot be read as text ({exc.__class__.__name__})") from None
-        else:
-            text = args.text
-        if not text.strip():
-            raise CliError("the email text is empty")
-        result = practice.grade_email(args.attempt, text, save=args.save)
+        result = practice.grade_email(args.attempt, _text_input(args.file, args.text, "email"), save=args.save)
     except LookupError as exc:
         raise CliError(str(exc)) from None
     out = result.to_dict()
