@@ -115,7 +115,7 @@ def audio_agreement(corpus, bias: str, audio_dir: Path, beam_size: int = 1, path
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bias", default="none", choices=["none", "prompt", "hotwords", "all"])
+    ap.add_argument("--bias", default="prompt", choices=["none", "prompt", "hotwords", "all"])
     ap.add_argument("--limit", type=int, default=0, help="only the first N voicemails")
     ap.add_argument("--text-only", action="store_true")
     ap.add_argument("--beam-size", type=int, default=1)

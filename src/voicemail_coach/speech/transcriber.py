@@ -36,7 +36,7 @@ class Transcriber:
     """Owns one WhisperModel; safe to call from one worker thread at a time."""
 
     def __init__(
-        self, model: ModelInfo | None = None, cpu_threads: int | None = None, bias: str = "hotwords", beam_size: int = 1
+        self, model: ModelInfo | None = None, cpu_threads: int | None = None, bias: str = "prompt", beam_size: int = 1
     ):
         self._info = model
         self.beam_size = beam_size
