@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -128,8 +127,3 @@ class Transcriber:
         if not words:
             raise NoSpeechError("no speech detected in the recording")
         return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE)
-
-    def transcribe_file(self, path: Path | str, hints: list[str] | None = None) -> Transcript:
-        from voicemail_coach.audio.files import load_for_speech
-
-        return self.transcribe_audio(load_for_speech(Path(path)), hints)
