@@ -70,3 +70,44 @@ def test_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StorageError, match="newer"):
         connect(db)
+
+
+def test_damaged_database_is_set_aside_and_a_new_one_started(tmp_path):
+    from voicemail_coach.services import Services
+
+    data = tmp_path / "data"
+    (data / "recordings").mkdir(parents=True)
+    (data / "recordings" / "take.wav").write_bytes(b"RIFF....WAVE")
+    (data / "voicemail-coach.sqlite3").write_bytes(b"garbage, not SQLite" * 200)
+    services = Services(data)
+    assert services.repo.history() == []
+    backups = list(data.glob("voicemail-coach.damaged-*.sqlite3"))
+    assert len(backups) == 1 and backups[0].read_bytes().startswith(b"garbage")
+    assert (data / "recordings" / "take.wav").exists()
+    assert services.notices and "damaged" in services.notices[0] and backups[0].name in services.notices[0]
+
+
+def test_two_processes_write_one_database_safely(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    db = tmp_path / "vc.sqlite3"
+    connect(db).close()
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from voicemail_coach.storage.db import connect
+        from voicemail_coach.storage.repository import Repository
+        db = Path(sys.argv[1])
+        repo = Repository(connect(db), db, db.parent / "rec")
+        for n in range(150):
+            repo.add_attempt(None, "x", {"score": n % 100, "transcript": "t", "items": [], "metrics": {}}, [], None)
+        """
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db)]) for _ in range(2)]
+    assert all(p.wait(60) == 0 for p in procs)
+    conn = connect(db)
+    assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 300
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

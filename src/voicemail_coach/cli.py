@@ -80,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _services(args):
     from voicemail_coach.services import Services
 
-    return Services(args.data_dir, getattr(args, "model_dir", None))
+    services = Services(args.data_dir, getattr(args, "model_dir", None))
+    _ = services.repo  # open (or repair) the database first, so its notice comes before the output
+    for notice in services.notices:
+        print(f"voicemail-coach: {notice}", file=sys.stderr)
+    return services
 
 
 def _profile_from(args, services):

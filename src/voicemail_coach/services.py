@@ -17,14 +17,25 @@ class Services:
     def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None):
         self.dirs = DataDir(data_dir)
         self.model_dir = model_dir
+        self.notices: list[str] = []  # things the user must be told once (a database set aside, …)
 
     @cached_property
     def repo(self):
-        from voicemail_coach.storage.db import connect
+        from voicemail_coach.storage.db import DamagedDatabase, connect, set_aside
         from voicemail_coach.storage.repository import Repository
 
         self.dirs.ensure()
-        return Repository(connect(self.dirs.database), self.dirs.database, self.dirs.recordings)
+        try:
+            conn = connect(self.dirs.database)
+        except DamagedDatabase:
+            backup = set_aside(self.dirs.database)
+            log.error("damaged database moved to %s", backup)
+            self.notices.append(
+                f"Your practice history could not be read (the database file is damaged). It was kept as "
+                f"{backup.name} in {backup.parent} and a new one was started. Your recordings are untouched."
+            )
+            conn = connect(self.dirs.database)
+        return Repository(conn, self.dirs.database, self.dirs.recordings)
 
     @cached_property
     def scenarios(self) -> ScenarioSet:

@@ -10,6 +10,23 @@ class StorageError(RuntimeError):
     """The database cannot be used; the message says what happened and what to do."""
 
 
+class DamagedDatabase(StorageError):
+    """The file is not a readable SQLite database (or fails its integrity check)."""
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) aside, never deleting it; returns the backup path."""
+    import time
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            part.replace(Path(str(backup) + suffix))
+    return backup
+
+
 # Each step moves the schema one version up; steps are never edited once released.
 MIGRATIONS: list[str] = [
     """
@@ -64,13 +81,19 @@ def connect(path: Path) -> sqlite3.Connection:
         # shared by the GUI thread and worker threads; the repository serializes access
         conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            conn.close()
+            raise DamagedDatabase(f"the database {path} is damaged; move it aside (your recordings are kept) and start again")
         _migrate(conn)
         return conn
+    except StorageError:
+        raise
     except sqlite3.DatabaseError as exc:
-        raise StorageError(_explain(exc, path)) from None
+        message = _explain(exc, path)
+        raise (DamagedDatabase if "damaged" in message else StorageError)(message) from None
     except OSError as exc:
         raise StorageError(f"cannot open the database {path}: {exc.strerror}") from None
 

@@ -62,6 +62,10 @@ def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir:
     window.show()
     logging.getLogger(__name__).info("window shown %.3f s after start", time.perf_counter() - t0)
     window.start_background_work()
+    if window.services.notices:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "Voicemail Coach", "\n\n".join(window.services.notices))
     if os.environ.get(SMOKE_ENV):
         # packaging smoke test: prove the window and the model come up, then leave
         def ready_or_wait():
