@@ -29,7 +29,7 @@ class Services:
             conn = connect(self.dirs.database)
         except DamagedDatabase:
             backup = set_aside(self.dirs.database)
-            log.error("damaged database moved to %s", backup)
+            log.info("damaged database moved to %s", backup)
             self.notices.append(
                 f"Your practice history could not be read (the database file is damaged). It was kept as "
                 f"{backup.name} in {backup.parent} and a new one was started. Your recordings are untouched."
