@@ -43,6 +43,11 @@ class Player:
         self._pos = 0
 
     @property
+    def samples(self) -> np.ndarray:
+        """The loaded audio, mono float32 at ``samplerate`` (for drawing a waveform)."""
+        return self._audio
+
+    @property
     def duration(self) -> float:
         return len(self._audio) / self.samplerate
 

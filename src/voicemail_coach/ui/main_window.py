@@ -607,9 +607,8 @@ class MainWindow(QMainWindow):
         if audio and Path(audio).is_file():
             try:
                 self.player.load(audio)
-                data, rate = soundfile.read(audio, dtype="float32", always_2d=True)
-                self.waveform.set_audio(data.mean(axis=1), rate)
-            except (PlayerError, RuntimeError):
+                self.waveform.set_audio(self.player.samples, self.player.samplerate)
+            except PlayerError:
                 self.waveform.set_audio(np.zeros(0), RATE)
         else:
             self.waveform.set_audio(np.zeros(0), RATE)
