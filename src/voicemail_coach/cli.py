@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in ("rep-name", "rep-company", "rep-phone", "rep-email", "prospect-name", "prospect-company"):
         g.add_argument(f"--{flag}")
     g.add_argument("--save", action="store_true", help="store the attempt in the history")
+    g.add_argument("--session", help="with --save: count the attempt in this onboarding session (name or id)")
     g.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder")
 
     e = sub.add_parser("grade-email", parents=[common], help="grade the follow-up email of a saved attempt")
@@ -73,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("history", parents=[common], help="past attempts, newest first")
     h.add_argument("--rep", help="only this rep's attempts")
     h.add_argument("--limit", type=int, default=0)
+
+    from voicemail_coach.cli_review import add_parsers
+
+    add_parsers(sub, common)
     return parser
 
 
@@ -156,11 +161,19 @@ def cmd_grade(args) -> int:
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
     out = result.to_dict()
     out["timings"] = timings
+    session_id = None
+    if args.session:
+        from voicemail_coach.cli_review import _session
+
+        if not args.save:
+            raise CliError("--session needs --save")
+        session_id = _session(services, args.session).id
     if args.save:
         stored_rep = services.repo.save_rep(rep, make_active=rep_id is None and services.repo.active_rep() is None) if rep.name else None
         audio_copy = services.repo.copy_recording(args.audio) if args.audio is not None else None
         out["attempt_id"] = services.repo.add_attempt(
-            stored_rep.id if stored_rep else rep_id, scenario.id if scenario else None, out, words_json, audio_copy
+            stored_rep.id if stored_rep else rep_id, scenario.id if scenario else None, out, words_json, audio_copy,
+            session_id=session_id,
         )
     if args.json:
         print(json.dumps(out, indent=2))
@@ -292,6 +305,7 @@ COMMANDS = {"grade": cmd_grade, "grade-email": cmd_grade_email, "scenarios": cmd
 
 def main(argv: list[str] | None = None) -> int:
     from voicemail_coach.audio.files import AudioFileError
+    from voicemail_coach.bundles import BundleError
     from voicemail_coach.core.rubric import RubricError
     from voicemail_coach.speech.model import ModelError
     from voicemail_coach.speech.transcriber import NoSpeechError
@@ -301,11 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return open_app(args)
-        return COMMANDS[args.command](args)
+        from voicemail_coach.cli_review import COMMANDS as REVIEW
+
+        return {**COMMANDS, **REVIEW}[args.command](args)
     except CliError as exc:
         print(f"voicemail-coach: {exc}", file=sys.stderr)
         return 2
-    except (AudioFileError, NoSpeechError, ModelError, StorageError, RubricError) as exc:
+    except (AudioFileError, NoSpeechError, ModelError, StorageError, RubricError, BundleError) as exc:
         print(f"voicemail-coach: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -72,6 +72,7 @@ class Practice:
         self.live = None
         self._context: tuple[int | None, RepProfile, Scenario | None] | None = None
         self._touch: TouchPlan | None = None
+        self._session_id: int | None = None
 
     # --------------------------------------------------------------- grading
     def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None) -> GradeResult:
@@ -83,11 +84,12 @@ class Practice:
         return self.grade_transcript(Transcript(list(words)), rep, scenario)
 
     def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
-             audio: Path | None, touch: "TouchPlan | None" = None) -> int:
+             audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None) -> int:
         return self.services.repo.add_attempt(
             rep_id, scenario.id if scenario else None, result.to_dict(), words_json(transcript), audio,
             touch=touch.touch if touch else 1, previous_id=touch.previous_id if touch else None,
             clock=f"{touch.clock.day} {touch.clock.hour}" if touch else f"{FIRST_CALL.day} {FIRST_CALL.hour}",
+            session_id=session_id,
         )
 
     # ------------------------------------------------------------ later touches
@@ -107,7 +109,7 @@ class Practice:
         return with_touch_items(result, items, rubric.touch, rubric)
 
     def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
-                   touch: TouchPlan | None = None) -> Attempt:
+                   touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
         from voicemail_coach.audio.files import load_for_speech
 
@@ -116,7 +118,7 @@ class Practice:
         transcript = self.services.transcriber.transcribe_audio(audio, hints(rep, prospect))
         result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), touch)
         copy = self.services.repo.copy_recording(Path(path))
-        attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch)
+        attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id)
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
 
     # ---------------------------------------------------------- follow-up email
@@ -153,17 +155,19 @@ class Practice:
     # ------------------------------------------------------------- recording
     def start(self, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
               on_partial: Callable[[list[Word]], None] | None = None, device=None,
-              max_seconds: float = 120.0, sd=None, touch: TouchPlan | None = None) -> Recorder:
+              max_seconds: float = 120.0, sd=None, touch: TouchPlan | None = None,
+              session_id: int | None = None) -> Recorder:
         from voicemail_coach.speech.streaming import StreamingTranscriber
 
         prospect = scenario.prospect if scenario else Prospect()
         path = self.services.dirs.recordings / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.wav"
-        meta = {"rep_id": rep_id, "scenario_id": scenario.id if scenario else None}
+        meta = {"rep_id": rep_id, "scenario_id": scenario.id if scenario else None, "session_id": session_id}
         self.live = StreamingTranscriber(self.services.transcriber, hints(rep, prospect), on_partial)
         self.recorder = Recorder(path, device=device, max_seconds=max_seconds, sd=sd, meta=meta)
         self.recorder.add_listener(self.live.feed)
         self._context = (rep_id, rep, scenario)
         self._touch = touch
+        self._session_id = session_id
         try:
             self.recorder.start()
         except Exception:
@@ -183,7 +187,7 @@ class Practice:
         finally:
             self.recorder = self.live = None
         result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), self._touch)
-        attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch)
+        attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch, self._session_id)
         warnings = list(take.warnings) + ([take.error] if take.error else [])
         return Attempt(attempt_id, result, transcript, take.path, scenario.id if scenario else None, warnings,
                        time.perf_counter() - t0)
@@ -215,6 +219,7 @@ class Practice:
                 transcript = Transcript([], duration=duration)
             result = self.grade_transcript(transcript, rep, scenario)
             attempt_id = repo.add_attempt(rep_row.id if rep_row else None, scenario.id if scenario else None,
-                                          result.to_dict(), words_json(transcript), path, status="recovered")
+                                          result.to_dict(), words_json(transcript), path, status="recovered",
+                                          session_id=meta.get("session_id"))
             recovered.append(Attempt(attempt_id, result, transcript, path, scenario.id if scenario else None))
         return recovered

@@ -71,6 +71,43 @@ MIGRATIONS: list[str] = [
     ALTER TABLE attempts ADD COLUMN previous_id INTEGER REFERENCES attempts(id);
     ALTER TABLE attempts ADD COLUMN clock TEXT;
     """,
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        trainer_id INTEGER REFERENCES reps(id),
+        pass_mark INTEGER NOT NULL DEFAULT 80,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE UNIQUE INDEX sessions_name ON sessions(name COLLATE NOCASE);
+    CREATE TABLE session_reps (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rep_id INTEGER NOT NULL REFERENCES reps(id),
+        PRIMARY KEY (session_id, rep_id)
+    );
+    CREATE TABLE session_track (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        scenario_id TEXT NOT NULL,
+        exemplar_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL,
+        PRIMARY KEY (session_id, scenario_id)
+    );
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        at_s REAL,
+        author TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX comments_attempt ON comments(attempt_id, at_s);
+    ALTER TABLE attempts ADD COLUMN session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL;
+    ALTER TABLE attempts ADD COLUMN deleted_at TEXT;
+    ALTER TABLE attempts ADD COLUMN origin TEXT;
+    CREATE INDEX attempts_scenario ON attempts(scenario_id, created_at DESC);
+    CREATE INDEX attempts_session ON attempts(session_id, rep_id, scenario_id);
+    CREATE UNIQUE INDEX attempts_origin ON attempts(origin) WHERE origin IS NOT NULL;
+    """,
 ]
 
 

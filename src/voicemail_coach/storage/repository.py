@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
@@ -33,6 +33,46 @@ def _guard(fn):
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+@dataclass
+class HistoryFilter:
+    """What the history shows: any of rep, scenario, session, a date range (inclusive, YYYY-MM-DD) and words."""
+
+    rep_id: int | None = None
+    scenario_id: str | None = None
+    session_id: int | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str = ""
+    ids: list[int] = field(default_factory=list)
+
+    def where(self) -> tuple[str, list]:
+        clauses, args = ["a.deleted_at IS NULL"], []
+        if self.rep_id is not None:
+            clauses.append("a.rep_id = ?")
+            args.append(self.rep_id)
+        if self.scenario_id:
+            clauses.append("a.scenario_id = ?")
+            args.append(self.scenario_id)
+        if self.session_id is not None:
+            clauses.append("a.session_id = ?")
+            args.append(self.session_id)
+        if self.since:
+            clauses.append("a.created_at >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append("a.created_at < date(?, '+1 day')")
+            args.append(self.until)
+        for word in self.text.split():
+            # every word must appear; LIKE wildcards in the user's text are taken literally
+            clauses.append("a.transcript LIKE ? ESCAPE '\\'")
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{escaped}%")
+        if self.ids:
+            clauses.append(f"a.id IN ({','.join('?' * len(self.ids))})")
+            args.extend(self.ids)
+        return " AND ".join(clauses), args
 
 
 class Repository:
@@ -119,12 +159,17 @@ class Repository:
         touch: int = 1,
         previous_id: int | None = None,
         clock: str | None = None,
+        session_id: int | None = None,
+        created_at: str | None = None,
+        origin: str | None = None,
     ) -> int:
         metrics = result.get("metrics", {})
         return self.conn.execute(
             """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
-                                    words_json, items_json, metrics_json, audio_path, touch, previous_id, clock)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                                    words_json, items_json, metrics_json, audio_path, touch, previous_id, clock,
+                                    session_id, origin, created_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
+                       COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
             (
                 rep_id,
                 scenario_id,
@@ -139,6 +184,9 @@ class Repository:
                 touch,
                 previous_id,
                 clock,
+                session_id,
+                origin,
+                created_at,
             ),
         ).lastrowid
 
@@ -188,6 +236,7 @@ class Repository:
         if rep_id is not None:
             sql += " WHERE a.rep_id = ?"
             args.append(rep_id)
+        sql += (" AND" if rep_id is not None else " WHERE") + " a.deleted_at IS NULL"
         sql += " ORDER BY a.created_at DESC, a.id DESC"
         if limit:
             sql += " LIMIT ?"
@@ -211,3 +260,93 @@ class Repository:
                 }
             )
         return out
+
+    @_guard
+    def rows(self, flt: HistoryFilter | None = None) -> list[tuple]:
+        """History rows for tables, newest first: (id, created_at, rep, scenario_id, touch, score, duration_s,
+        status, session_id) — no transcripts or items, so ten thousand load in a blink."""
+        where, args = (flt or HistoryFilter()).where()
+        sql = f"""SELECT a.id, a.created_at, r.name, a.scenario_id, a.touch, a.score, a.duration_s, a.status,
+                         a.session_id
+                  FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE {where}
+                  ORDER BY a.created_at DESC, a.id DESC"""
+        return [tuple(r) for r in self.conn.execute(sql, args)]
+
+    @_guard
+    def item_outcomes(self, flt: HistoryFilter | None = None) -> list[dict]:
+        """Per attempt: id, created_at, scenario_id, score and {item id: passed}, oldest first (progress, reports)."""
+        where, args = (flt or HistoryFilter()).where()
+        sql = f"""SELECT a.id, a.created_at, a.rep_id, a.scenario_id, a.score, a.items_json, a.session_id
+                  FROM attempts a WHERE {where} ORDER BY a.created_at, a.id"""
+        out = []
+        for row in self.conn.execute(sql, args):
+            items = json.loads(row["items_json"])
+            out.append({"id": row["id"], "created_at": row["created_at"], "rep_id": row["rep_id"],
+                        "scenario_id": row["scenario_id"], "score": row["score"], "session_id": row["session_id"],
+                        "items": {i["id"]: bool(i["passed"]) for i in items}})
+        return out
+
+    # ------------------------------------------------------ delete with undo
+    @_guard
+    def delete_attempts(self, ids: list[int]) -> None:
+        """Hide attempts from every view; restore_attempts() undoes it until purge_deleted() runs."""
+        self.conn.executemany(
+            "UPDATE attempts SET deleted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", [(i,) for i in ids])
+
+    @_guard
+    def restore_attempts(self, ids: list[int]) -> None:
+        self.conn.executemany("UPDATE attempts SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids])
+
+    @_guard
+    def purge_deleted(self) -> int:
+        """Remove deleted attempts for good, with their recordings (only files inside the recordings folder)."""
+        rows = self.conn.execute("SELECT id, audio_path FROM attempts WHERE deleted_at IS NOT NULL").fetchall()
+        if not rows:
+            return 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                self.conn.execute("UPDATE attempts SET previous_id = NULL WHERE previous_id = ?", (row["id"],))
+                self.conn.execute("DELETE FROM attempts WHERE id = ?", (row["id"],))
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.conn.execute("ROLLBACK")
+            raise
+        root = self.recordings.resolve()
+        for row in rows:
+            if row["audio_path"]:
+                path = Path(row["audio_path"]).resolve()
+                if path.is_relative_to(root):
+                    path.unlink(missing_ok=True)
+        return len(rows)
+
+    # -------------------------------------------------------------- comments
+    @_guard
+    def add_comment(self, attempt_id: int, text: str, at_s: float | None, author: str = "",
+                    created_at: str | None = None) -> int:
+        return self.conn.execute(
+            """INSERT INTO comments(attempt_id, at_s, author, text, created_at)
+               VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
+            (attempt_id, at_s, author, text, created_at)).lastrowid
+
+    @_guard
+    def comments(self, attempt_id: int) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT id, at_s, author, text, created_at FROM comments WHERE attempt_id = ? ORDER BY at_s IS NULL, at_s, id",
+            (attempt_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    @_guard
+    def delete_comment(self, comment_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+        self.conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
+        return dict(row) if row else None
+
+    @_guard
+    def set_attempt_session(self, attempt_id: int, session_id: int | None) -> None:
+        self.conn.execute("UPDATE attempts SET session_id = ? WHERE id = ?", (session_id, attempt_id))
+
+    @_guard
+    def attempt_by_origin(self, origin: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM attempts WHERE origin = ?", (origin,)).fetchone()
+        return row["id"] if row else None

@@ -1,0 +1,375 @@
+"""Review bundles: an attempt or a whole session as one file (audio, transcript, results, trainer comments)
+that opens in the same views on another machine.
+
+A bundle is a zip holding ``manifest.json`` and ``audio/<n>.<ext>``, nothing else. Import trusts none of it:
+member names are checked against that shape, sizes are capped while reading, the manifest is validated
+field by field, audio must decode, files are written under new names inside the recordings folder, and the
+database changes in one transaction, so a bad bundle is refused with a plain message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voicemail_coach import __version__
+from voicemail_coach.core.people import RepProfile
+from voicemail_coach.services import Services
+from voicemail_coach.storage.sessions import SessionStore
+
+FORMAT = "voicemail-coach-bundle"
+VERSION = 1
+SUFFIX = ".vcbundle"
+MAX_BUNDLE_BYTES = 600 * 1024 * 1024
+MAX_AUDIO_BYTES = 60 * 1024 * 1024  # a 2-minute WAV is ~4 MB at 16 kHz, ~21 MB at 48 kHz stereo
+MAX_MANIFEST_BYTES = 20 * 1024 * 1024
+MAX_ATTEMPTS = 5000
+AUDIO_NAME = re.compile(r"audio/(\d{1,6})\.(wav|flac|ogg|mp3)")
+SCENARIO_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+class BundleError(ValueError):
+    """The bundle cannot be imported (or exported); the message says why."""
+
+
+@dataclass
+class ImportSummary:
+    attempts: int = 0
+    skipped: int = 0  # already here from an earlier import of the same bundle
+    reps_created: list[str] = field(default_factory=list)
+    session_id: int | None = None
+    session_name: str | None = None
+    attempt_ids: list[int] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ export
+def _install_id(services: Services) -> str:
+    value = services.repo.setting("install_id")
+    if not value:
+        value = uuid.uuid4().hex
+        services.repo.set_setting("install_id", value)
+    return value
+
+
+def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None = None,
+                  session_id: int | None = None) -> Path:
+    """Write the attempts (or the session with all its attempts and exemplars) to one file at ``path``."""
+    repo = services.repo
+    manifest: dict = {"format": FORMAT, "version": VERSION, "app_version": __version__,
+                      "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      "kind": "session" if session_id is not None else "attempt"}
+    session = None
+    if session_id is not None:
+        from voicemail_coach.storage.repository import HistoryFilter
+
+        session = SessionStore(repo).get(session_id)
+        if session is None:
+            raise BundleError(f"there is no session #{session_id}")
+        attempt_ids = [r[0] for r in repo.rows(HistoryFilter(session_id=session_id))]
+        attempt_ids += [a for a in session.exemplars.values() if a not in attempt_ids]
+    if not attempt_ids:
+        raise BundleError("nothing to export: no attempts were chosen")
+    install = _install_id(services)
+    reps: dict[int, dict] = {}
+    attempts, audio_files = [], []
+
+    def rep_key(rep_id: int | None) -> str | None:
+        if rep_id is None:
+            return None
+        if rep_id not in reps:
+            rep = repo.rep_by_id(rep_id)
+            if rep is None:
+                return None
+            reps[rep_id] = {"key": f"r{len(reps) + 1}", "name": rep.profile.name, "company": rep.profile.company,
+                            "phone": rep.profile.phone, "email": rep.profile.email}
+        return reps[rep_id]["key"]
+
+    keys: dict[int, str] = {}
+    for aid in attempt_ids:
+        row = repo.attempt(aid)
+        if row is None:
+            raise BundleError(f"there is no attempt #{aid}")
+        key = row.get("origin") or f"{install}:{aid}"
+        keys[aid] = key
+        audio_name = None
+        source = Path(row["audio_path"]) if row.get("audio_path") else None
+        if source is not None and source.is_file():
+            audio_name = f"audio/{len(audio_files) + 1}{source.suffix.lower() or '.wav'}"
+            audio_files.append((source, audio_name))
+        email = repo.email_for(aid)
+        attempts.append({
+            "key": key, "rep": rep_key(row["rep_id"]), "scenario_id": row["scenario_id"],
+            "created_at": row["created_at"], "status": row["status"], "score": row["score"],
+            "duration_s": row["duration_s"], "transcript": row["transcript"], "words": row["words"],
+            "items": row["items"], "metrics": row["metrics"], "touch": row.get("touch") or 1, "clock": row.get("clock"),
+            "audio": audio_name,
+            "comments": [{k: c[k] for k in ("at_s", "author", "text", "created_at")} for c in repo.comments(aid)],
+            "email": email,
+        })
+    if session is not None:
+        manifest["session"] = {
+            "name": session.name, "pass_mark": session.pass_mark, "trainer": rep_key(session.trainer_id),
+            "reps": [k for k in (rep_key(r) for r in session.rep_ids) if k], "track": session.track,
+            "exemplars": {sid: keys[aid] for sid, aid in session.exemplars.items() if aid in keys},
+        }
+    manifest["reps"] = list(reps.values())
+    manifest["attempts"] = attempts
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            for source, name in audio_files:
+                zf.write(source, name, compress_type=zipfile.ZIP_STORED)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BundleError(f"could not write {path}: {exc.strerror}") from None
+    return path
+
+
+# ------------------------------------------------------------------ import
+def _need(cond: bool, what: str) -> None:
+    if not cond:
+        raise BundleError(f"this bundle is not valid: {what}")
+
+
+def _text(value, name: str, limit: int = 20000, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    _need(isinstance(value, str) and len(value) <= limit, f"{name} must be text")
+    return value
+
+
+def _number(value, name: str, lo: float, hi: float, optional: bool = True):
+    if value is None and optional:
+        return None
+    _need(isinstance(value, (int, float)) and not isinstance(value, bool) and lo <= value <= hi,
+          f"{name} must be a number from {lo} to {hi}")
+    return value
+
+
+def _validate_manifest(m) -> None:
+    _need(isinstance(m, dict) and m.get("format") == FORMAT, "it is not a Voicemail Coach bundle")
+    _need(m.get("version") == VERSION, f"it was written by another version of the format ({m.get('version')!r})")
+    _need(m.get("kind") in ("attempt", "session"), "unknown kind")
+    reps, attempts = m.get("reps"), m.get("attempts")
+    _need(isinstance(reps, list) and len(reps) <= 1000, "reps must be a list")
+    rep_keys = set()
+    for r in reps:
+        _need(isinstance(r, dict), "a rep must be an object")
+        _text(r.get("key"), "rep key", 20)
+        _need(bool(_text(r.get("name"), "rep name", 200).strip()), "a rep has no name")
+        for f in ("company", "phone", "email"):
+            _text(r.get(f, ""), f"rep {f}", 200)
+        rep_keys.add(r["key"])
+    _need(isinstance(attempts, list) and 0 < len(attempts) <= MAX_ATTEMPTS, "attempts must be a non-empty list")
+    keys = set()
+    for a in attempts:
+        _need(isinstance(a, dict), "an attempt must be an object")
+        key = _text(a.get("key"), "attempt key", 200)
+        _need(key not in keys, "two attempts share a key")
+        keys.add(key)
+        _need(a.get("rep") is None or a.get("rep") in rep_keys, "an attempt names a rep the bundle does not hold")
+        sid = _text(a.get("scenario_id"), "scenario id", 80, optional=True)
+        _need(sid is None or bool(SCENARIO_ID.fullmatch(sid)), "a scenario id has odd characters")
+        _need(isinstance(a.get("created_at"), str) and bool(TIMESTAMP.fullmatch(a["created_at"])), "bad created_at")
+        _need(a.get("status") in ("complete", "recovered"), "bad attempt status")
+        _number(a.get("score"), "score", 0, 100)
+        _number(a.get("duration_s"), "duration", 0, 3600)
+        _number(a.get("touch", 1), "touch", 1, 100, optional=False)
+        _text(a.get("clock"), "clock", 40, optional=True)
+        _text(a.get("transcript"), "transcript", 50000)
+        _need(isinstance(a.get("words"), list) and len(a["words"]) <= 20000, "words must be a list")
+        for w in a["words"]:
+            _need(isinstance(w, dict), "a word must be an object")
+            _text(w.get("text"), "word", 200)
+            _number(w.get("start"), "word start", 0, 3600)
+            _number(w.get("end"), "word end", 0, 3600)
+        _need(isinstance(a.get("items"), list) and len(a["items"]) <= 100, "items must be a list")
+        for it in a["items"]:
+            _need(isinstance(it, dict), "an item must be an object")
+            _text(it.get("id"), "item id", 80)
+            _text(it.get("label"), "item label", 500)
+            _need(isinstance(it.get("passed"), bool), "an item has no pass/fail")
+            for f in ("evidence", "tip"):
+                _text(it.get(f), f"item {f}", 5000, optional=True)
+            for f in ("start", "end", "flagged_start", "flagged_end"):
+                _number(it.get(f), f"item {f}", 0, 3600)
+        _need(isinstance(a.get("metrics"), dict) and len(json.dumps(a["metrics"])) <= 10000, "metrics must be an object")
+        audio = a.get("audio")
+        _need(audio is None or (isinstance(audio, str) and bool(AUDIO_NAME.fullmatch(audio))), "bad audio name")
+        _need(isinstance(a.get("comments", []), list) and len(a.get("comments", [])) <= 1000, "comments must be a list")
+        for c in a.get("comments", []):
+            _need(isinstance(c, dict), "a comment must be an object")
+            _number(c.get("at_s"), "comment time", 0, 3600)
+            _text(c.get("author", ""), "comment author", 200)
+            _text(c.get("text"), "comment", 5000)
+            _need(c.get("created_at") is None or bool(TIMESTAMP.fullmatch(str(c["created_at"]))), "bad comment time")
+        email = a.get("email")
+        if email is not None:
+            _need(isinstance(email, dict), "email must be an object")
+            _text(email.get("text"), "email text", 20000)
+            _number(email.get("score"), "email score", 0, 100)
+            _need(isinstance(email.get("items", []), list), "email items must be a list")
+    s = m.get("session")
+    _need((s is not None) == (m["kind"] == "session"), "a session bundle must hold a session")
+    if s is not None:
+        _need(isinstance(s, dict), "session must be an object")
+        _need(bool(_text(s.get("name"), "session name", 200).strip()), "the session has no name")
+        _number(s.get("pass_mark"), "pass mark", 0, 100, optional=False)
+        _need(s.get("trainer") is None or s["trainer"] in rep_keys, "the trainer is not in the bundle")
+        _need(isinstance(s.get("reps"), list) and all(r in rep_keys for r in s["reps"]), "session reps unknown")
+        _need(isinstance(s.get("track"), list) and s["track"] and
+              all(isinstance(t, str) and SCENARIO_ID.fullmatch(t) for t in s["track"]), "bad scenario track")
+        _need(isinstance(s.get("exemplars", {}), dict) and
+              all(k in s["track"] and v in keys for k, v in s.get("exemplars", {}).items()), "bad exemplars")
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read a member, stopping as soon as it grows past ``limit`` (headers can lie about sizes)."""
+    _need(info.file_size <= limit, f"{info.filename} is too large")
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            _need(len(out) <= limit, f"{info.filename} is too large")
+    return bytes(out)
+
+
+def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
+    """The validated manifest and audio bytes; raises BundleError for anything off."""
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(f"there is no file {path}")
+    _need(path.stat().st_size <= MAX_BUNDLE_BYTES, "the file is larger than any bundle this app writes")
+    if not zipfile.is_zipfile(path):
+        raise BundleError(f"{path.name} is not a Voicemail Coach bundle (not a zip file)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _need(len(infos) <= MAX_ATTEMPTS + 1, "it holds too many files")
+            names = [i.filename for i in infos]
+            _need(len(set(names)) == len(names), "it holds the same name twice")
+            for info in infos:
+                _need(info.filename == "manifest.json" or bool(AUDIO_NAME.fullmatch(info.filename)),
+                      f"unexpected file {info.filename!r} (a bundle holds only manifest.json and audio/)")
+                _need(not info.flag_bits & 0x1, "it is encrypted")
+                _need((info.external_attr >> 16) & 0o170000 in (0, 0o100000), f"{info.filename} is not a plain file")
+            _need("manifest.json" in names, "manifest.json is missing")
+            try:
+                manifest = json.loads(_read_capped(zf, zf.getinfo("manifest.json"), MAX_MANIFEST_BYTES))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise BundleError("this bundle is not valid: manifest.json is not JSON") from None
+            _validate_manifest(manifest)
+            wanted = {a["audio"] for a in manifest["attempts"] if a.get("audio")}
+            _need(wanted <= set(names), "an attempt's audio file is missing")
+            _need(len(wanted) == sum(1 for a in manifest["attempts"] if a.get("audio")), "two attempts share audio")
+            audio, total = {}, 0
+            for name in sorted(wanted):
+                audio[name] = _read_capped(zf, zf.getinfo(name), MAX_AUDIO_BYTES)
+                total += len(audio[name])
+                _need(total <= MAX_BUNDLE_BYTES * 2, "the audio is too large")
+    except zipfile.BadZipFile as exc:
+        raise BundleError(f"{path.name} is damaged: {exc}") from None
+    return manifest, audio
+
+
+def _check_audio(data: bytes, suffix: str, name: str) -> None:
+    import soundfile
+
+    with tempfile.NamedTemporaryFile(suffix=suffix) as fh:
+        fh.write(data)
+        fh.flush()
+        try:
+            info = soundfile.info(fh.name)
+        except Exception:
+            raise BundleError(f"this bundle is not valid: {name} is not readable audio") from None
+    _need(0 < info.frames and info.duration <= 600, f"{name} is empty or longer than 10 minutes")
+
+
+def import_bundle(services: Services, path: Path) -> ImportSummary:
+    """Bring a bundle's reps, attempts (audio copied in), comments and session into this data dir."""
+    manifest, audio = read_bundle(path)
+    for name, data in audio.items():
+        _check_audio(data, Path(name).suffix, name)
+    repo = services.repo
+    summary = ImportSummary()
+    written: list[Path] = []
+    with repo._lock:  # one transaction for everything; audio written first, removed again on failure
+        conn = repo.conn
+        try:
+            services.dirs.recordings.mkdir(parents=True, exist_ok=True)
+            conn.execute("BEGIN IMMEDIATE")
+            rep_ids: dict[str, int] = {}
+            for r in manifest["reps"]:
+                existing = repo.rep_by_name(r["name"].strip())
+                if existing is None:
+                    profile = RepProfile(r["name"].strip(), r.get("company", ""), r.get("phone", ""), r.get("email", ""))
+                    existing = repo.save_rep(profile, make_active=False)
+                    summary.reps_created.append(profile.name)
+                rep_ids[r["key"]] = existing.id
+            attempt_ids: dict[str, int] = {}
+            for a in manifest["attempts"]:
+                known = repo.attempt_by_origin(a["key"])
+                if known is not None:
+                    attempt_ids[a["key"]] = known
+                    summary.skipped += 1
+                    continue
+                target = None
+                if a.get("audio"):
+                    target = services.dirs.recordings / f"{uuid.uuid4().hex}{Path(a['audio']).suffix}"
+                    target.write_bytes(audio[a["audio"]])
+                    written.append(target)
+                result = {"score": a["score"], "items": a["items"], "metrics": a["metrics"],
+                          "transcript": a["transcript"]}
+                new_id = repo.add_attempt(rep_ids.get(a.get("rep")), a.get("scenario_id"), result, a["words"], target,
+                                          status=a["status"], touch=a.get("touch", 1), clock=a.get("clock"),
+                                          created_at=a["created_at"], origin=a["key"])
+                attempt_ids[a["key"]] = new_id
+                summary.attempt_ids.append(new_id)
+                summary.attempts += 1
+                for c in a.get("comments", []):
+                    repo.add_comment(new_id, c["text"], c.get("at_s"), c.get("author", ""), c.get("created_at"))
+                if a.get("email"):
+                    repo.save_email(new_id, a["email"]["text"], {"score": a["email"].get("score"),
+                                                                 "items": a["email"].get("items", [])})
+            s = manifest.get("session")
+            if s is not None:
+                summary.session_id, summary.session_name = _import_session(services, s, rep_ids, attempt_ids)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for p in written:
+                p.unlink(missing_ok=True)
+            raise
+    return summary
+
+
+def _import_session(services: Services, s: dict, rep_ids: dict[str, int], attempt_ids: dict[str, int]):
+    store = SessionStore(services.repo)
+    name = s["name"].strip()
+    base, n = name, 1
+    while store.find(name) is not None:
+        n += 1
+        name = f"{base} (imported{'' if n == 2 else f' {n - 1}'})"
+    conn = services.repo.conn
+    session_id = conn.execute("INSERT INTO sessions(name, trainer_id, pass_mark) VALUES (?,?,?)",
+                              (name, rep_ids.get(s.get("trainer")), int(s["pass_mark"]))).lastrowid
+    conn.executemany("INSERT OR IGNORE INTO session_reps(session_id, rep_id) VALUES (?,?)",
+                     [(session_id, rep_ids[r]) for r in s["reps"]])
+    exemplars = s.get("exemplars", {})
+    conn.executemany("INSERT OR IGNORE INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
+                     [(session_id, i, sid, attempt_ids.get(exemplars.get(sid))) for i, sid in enumerate(s["track"])])
+    exemplar_ids = {attempt_ids.get(k) for k in exemplars.values()}
+    conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?",
+                     [(session_id, aid) for aid in attempt_ids.values() if aid not in exemplar_ids])
+    return session_id, name

@@ -1,0 +1,179 @@
+"""Command line for review and onboarding: sessions, reports, review bundles and trainer comments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def add_parsers(sub, common) -> None:
+    x = sub.add_parser("export", parents=[common], help="a session or rep report as PDF or CSV")
+    who = x.add_mutually_exclusive_group(required=True)
+    who.add_argument("--session", help="session name or id")
+    who.add_argument("--rep", help="rep name")
+    x.add_argument("--format", choices=("pdf", "csv"), help="pdf or csv (default: from the output's extension)")
+    x.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+
+    s = sub.add_parser("session", parents=[common], help="onboarding sessions: create, list, show, exemplar")
+    ssub = s.add_subparsers(dest="action", required=True)
+    c = ssub.add_parser("create", parents=[common], help="create a session")
+    c.add_argument("--name", required=True)
+    c.add_argument("--rep", action="append", required=True, help="a rep's name (repeat; new names are created)")
+    c.add_argument("--scenario", action="append", required=True, help="a scenario id on the track (repeat, in order)")
+    c.add_argument("--pass-mark", type=int, default=80)
+    c.add_argument("--trainer", help="the trainer's rep profile name")
+    ssub.add_parser("list", parents=[common], help="every session")
+    sh = ssub.add_parser("show", parents=[common], help="a session's board")
+    sh.add_argument("session", help="name or id")
+    ex = ssub.add_parser("exemplar", parents=[common], help="make an attempt the exemplar of a track scenario")
+    ex.add_argument("session", help="name or id")
+    ex.add_argument("--attempt", type=int, required=True)
+
+    b = sub.add_parser("bundle", parents=[common], help="review bundles: one file to take attempts to another machine")
+    bsub = b.add_subparsers(dest="action", required=True)
+    be = bsub.add_parser("export", parents=[common], help="write attempts or a session to a bundle")
+    what = be.add_mutually_exclusive_group(required=True)
+    what.add_argument("--attempt", type=int, action="append", help="an attempt id (repeat for more)")
+    what.add_argument("--session", help="session name or id")
+    be.add_argument("-o", "--output", type=Path, required=True)
+    bi = bsub.add_parser("import", parents=[common], help="bring a bundle's attempts into this history")
+    bi.add_argument("bundle", type=Path)
+
+    k = sub.add_parser("comment", parents=[common], help="add a trainer comment to an attempt, or list them")
+    k.add_argument("--attempt", type=int, required=True)
+    k.add_argument("--at", type=float, help="seconds into the recording")
+    k.add_argument("--text", help="the comment (without it, the comments are listed)")
+    k.add_argument("--author", default="")
+
+
+def _session(services, key: str):
+    from voicemail_coach.cli import CliError
+    from voicemail_coach.storage.sessions import SessionStore
+
+    found = SessionStore(services.repo).find(key)
+    if found is None:
+        raise CliError(f"no session named '{key}' (see 'voicemail-coach session list')")
+    return found
+
+
+def cmd_export(args) -> int:
+    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.reports import write_report
+    from voicemail_coach.reports.build import rep_report, session_report
+
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "csv"):
+        raise CliError("say --format pdf or --format csv (or name the output .pdf or .csv)")
+    if not args.output.parent.is_dir():
+        raise CliError(f"the folder {args.output.parent} does not exist")
+    services = _services(args)
+    if args.session:
+        report = session_report(services, _session(services, args.session))
+    else:
+        rep = services.repo.rep_by_name(args.rep)
+        if rep is None:
+            raise CliError(f"no rep named '{args.rep}'")
+        report = rep_report(services, rep)
+    write_report(report, fmt, args.output)
+    print(json.dumps({"output": str(args.output), "format": fmt}) if args.json else f"Wrote {args.output}")
+    return 0
+
+
+def cmd_session(args) -> int:
+    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.core.people import RepProfile
+    from voicemail_coach.reports.build import board_for
+    from voicemail_coach.storage.sessions import SessionStore
+
+    services = _services(args)
+    repo, store = services.repo, SessionStore(services.repo)
+    if args.action == "create":
+        for sid in args.scenario:
+            if services.scenarios.get(sid) is None:
+                raise CliError(f"unknown scenario '{sid}' (see 'voicemail-coach scenarios')")
+        rep_ids = [(repo.rep_by_name(n) or repo.save_rep(RepProfile(n), make_active=False)).id for n in args.rep]
+        trainer = None
+        if args.trainer:
+            trainer = repo.rep_by_name(args.trainer) or repo.save_rep(RepProfile(args.trainer), make_active=False)
+        session = store.create(args.name, rep_ids, args.scenario, args.pass_mark, trainer.id if trainer else None)
+        print(json.dumps({"id": session.id, "name": session.name}) if args.json
+              else f"Created session #{session.id} “{session.name}”.")
+        return 0
+    if args.action == "list":
+        sessions = store.all()
+        if args.json:
+            print(json.dumps([{"id": s.id, "name": s.name, "pass_mark": s.pass_mark, "reps": len(s.rep_ids),
+                               "track": s.track, "created_at": s.created_at} for s in sessions], indent=2))
+        for s in [] if args.json else sessions:
+            print(f"#{s.id:<4} {s.name:30} {len(s.rep_ids)} reps · {len(s.track)} scenarios · pass mark {s.pass_mark}")
+        if not sessions and not args.json:
+            print("No sessions yet.")
+        return 0
+    session = _session(services, args.session)
+    if args.action == "exemplar":
+        row = repo.attempt(args.attempt)
+        if row is None:
+            raise CliError(f"there is no attempt #{args.attempt}")
+        store.set_exemplar(session.id, row["scenario_id"] or "", args.attempt)
+        print(f"Attempt #{args.attempt} is the exemplar for {row['scenario_id']}.")
+        return 0
+    board = board_for(services, session)
+    cells = {f"{rep}|{sid}": board.cell(rid, sid) for rid, rep in board.reps for sid in board.track}
+    if args.json:
+        print(json.dumps({"id": session.id, "name": session.name, "pass_mark": session.pass_mark,
+                          "track": session.track, "reps": [n for _, n in board.reps],
+                          "cells": {k: {"best": c.best, "attempts": c.attempts, "passed": c.passed}
+                                    for k, c in cells.items()}}, indent=2))
+        return 0
+    print(f"{session.name} — pass mark {session.pass_mark}")
+    print(f"{'':20}" + "".join(f"{sid[:18]:>20}" for sid in board.track))
+    for rid, rep in board.reps:
+        line = "".join(f"{('-' if c.best is None else f'{c.best}{chr(10003) if c.passed else chr(10007)} ({c.attempts})'):>20}"
+                       for c in (board.cell(rid, s) for s in board.track))
+        print(f"{rep[:20]:20}{line}")
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    from voicemail_coach.bundles import export_bundle, import_bundle
+    from voicemail_coach.cli import _services
+
+    services = _services(args)
+    if args.action == "export":
+        session_id = _session(services, args.session).id if args.session else None
+        export_bundle(services, args.output, attempt_ids=args.attempt, session_id=session_id)
+        print(json.dumps({"output": str(args.output)}) if args.json else f"Wrote {args.output}")
+        return 0
+    summary = import_bundle(services, args.bundle)
+    if args.json:
+        print(json.dumps({"attempts": summary.attempts, "skipped": summary.skipped, "attempt_ids": summary.attempt_ids,
+                          "reps_created": summary.reps_created, "session_id": summary.session_id,
+                          "session": summary.session_name}))
+    else:
+        print(f"Imported {summary.attempts} attempt(s)"
+              + (f", {summary.skipped} already here" if summary.skipped else "")
+              + (f"; session “{summary.session_name}”" if summary.session_name else "") + ".")
+    return 0
+
+
+def cmd_comment(args) -> int:
+    from voicemail_coach.cli import CliError, _services
+
+    services = _services(args)
+    if services.repo.attempt(args.attempt) is None:
+        raise CliError(f"there is no attempt #{args.attempt}")
+    if args.text is not None:
+        if not args.text.strip():
+            raise CliError("the comment is empty")
+        services.repo.add_comment(args.attempt, args.text.strip(), args.at, args.author)
+    comments = services.repo.comments(args.attempt)
+    if args.json:
+        print(json.dumps(comments, indent=2))
+    else:
+        for c in comments:
+            at = "--:--" if c["at_s"] is None else f"{int(c['at_s']) // 60}:{int(c['at_s']) % 60:02d}"
+            print(f"{at}  {c['author'] or 'Trainer'}: {c['text']}")
+    return 0
+
+
+COMMANDS = {"export": cmd_export, "session": cmd_session, "bundle": cmd_bundle, "comment": cmd_comment}

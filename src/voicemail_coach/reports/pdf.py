@@ -1,0 +1,44 @@
+"""HTML to PDF with Qt's own text engine (QtGui only: no browser, no service)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from voicemail_coach.storage.db import StorageError
+
+
+def _gui_app():
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:  # the command line: fonts and layout need an application, not a screen
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["voicemail-coach"])
+    return app
+
+
+def write_pdf(html: str, path: Path, title: str = "Voicemail Coach report") -> int:
+    """Print ``html`` to an A4 PDF at ``path``; returns the page count."""
+    _gui_app()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setTitle(title)
+    writer.setCreator("Voicemail Coach")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait, QMarginsF(15, 15, 15, 15),
+                                     QPageLayout.Millimeter))
+    writer.setResolution(300)
+    doc = QTextDocument()
+    doc.setHtml(html)
+    doc.print_(writer)  # lays the text out on the writer's pages, scaled for its resolution
+    pages = doc.pageCount()
+    del writer  # finishes the file
+    if not tmp.is_file() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"could not write the PDF to {path}; check the folder exists and has space")
+    tmp.replace(path)
+    return pages

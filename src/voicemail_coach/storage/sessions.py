@@ -1,0 +1,100 @@
+"""Onboarding sessions in the database: who trains whom, on which track of scenarios, to what pass mark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voicemail_coach.storage.db import StorageError
+from voicemail_coach.storage.repository import Repository, _guard
+
+
+@dataclass
+class Session:
+    id: int
+    name: str
+    pass_mark: int
+    trainer_id: int | None
+    created_at: str
+    rep_ids: list[int] = field(default_factory=list)
+    track: list[str] = field(default_factory=list)  # scenario ids, in order
+    exemplars: dict[str, int] = field(default_factory=dict)  # scenario id -> attempt id
+
+
+class SessionStore:
+    """Shares the repository's connection and lock, so one thread at a time touches the database."""
+
+    def __init__(self, repo: Repository):
+        self.repo = repo
+        self.conn = repo.conn
+        self._lock = repo._lock
+        self.db_path = repo.db_path
+
+    @_guard
+    def create(self, name: str, rep_ids: list[int], track: list[str], pass_mark: int = 80,
+               trainer_id: int | None = None) -> Session:
+        name = name.strip()
+        if not name:
+            raise StorageError("a session needs a name")
+        if not rep_ids or not track:
+            raise StorageError("a session needs at least one rep and one scenario")
+        if not 0 <= pass_mark <= 100:
+            raise StorageError("the pass mark is a score from 0 to 100")
+        if self.conn.execute("SELECT 1 FROM sessions WHERE name = ? COLLATE NOCASE", (name,)).fetchone():
+            raise StorageError(f"there is already a session called “{name}”")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            session_id = self.conn.execute(
+                "INSERT INTO sessions(name, trainer_id, pass_mark) VALUES (?,?,?)", (name, trainer_id, pass_mark)
+            ).lastrowid
+            self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
+                                  [(session_id, r) for r in dict.fromkeys(rep_ids)])
+            self.conn.executemany("INSERT INTO session_track(session_id, position, scenario_id) VALUES (?,?,?)",
+                                  [(session_id, n, s) for n, s in enumerate(dict.fromkeys(track))])
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.conn.execute("ROLLBACK")
+            raise
+        return self.get(session_id)
+
+    @_guard
+    def get(self, session_id: int) -> Session | None:
+        row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            return None
+        reps = [r[0] for r in self.conn.execute(
+            """SELECT sr.rep_id FROM session_reps sr JOIN reps r ON r.id = sr.rep_id
+               WHERE sr.session_id = ? ORDER BY r.name COLLATE NOCASE""", (session_id,))]
+        track_rows = self.conn.execute(
+            "SELECT scenario_id, exemplar_id FROM session_track WHERE session_id = ? ORDER BY position", (session_id,)
+        ).fetchall()
+        return Session(row["id"], row["name"], row["pass_mark"], row["trainer_id"], row["created_at"], reps,
+                       [t["scenario_id"] for t in track_rows],
+                       {t["scenario_id"]: t["exemplar_id"] for t in track_rows if t["exemplar_id"] is not None})
+
+    @_guard
+    def find(self, key: str) -> Session | None:
+        """A session by id or by name (case-insensitive)."""
+        if key.isdigit():
+            found = self.get(int(key))
+            if found:
+                return found
+        row = self.conn.execute("SELECT id FROM sessions WHERE name = ? COLLATE NOCASE", (key,)).fetchone()
+        return self.get(row["id"]) if row else None
+
+    @_guard
+    def all(self) -> list[Session]:
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM sessions ORDER BY created_at DESC, id DESC")]
+        return [self.get(i) for i in ids]
+
+    @_guard
+    def set_exemplar(self, session_id: int, scenario_id: str, attempt_id: int | None) -> None:
+        changed = self.conn.execute(
+            "UPDATE session_track SET exemplar_id = ? WHERE session_id = ? AND scenario_id = ?",
+            (attempt_id, session_id, scenario_id)).rowcount
+        if not changed:
+            raise StorageError(f"scenario {scenario_id} is not on this session's track")
+
+    @_guard
+    def delete(self, session_id: int) -> None:
+        """The session goes; its attempts stay in each rep's history."""
+        self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
