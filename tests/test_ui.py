@@ -144,7 +144,7 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     assert w.scorecard.rows.count() >= 13  # every item, plus the stretch
     assert w.transcript.words and w.waveform.duration > 15
     w.tabs.setCurrentIndex(1)
-    assert w.history.table.rowCount() == 1
+    assert w.history.model.rowCount() == 1
 
 
 def test_record_with_space_live_checklist_and_saved_attempt(qtbot, services, audio_cache):

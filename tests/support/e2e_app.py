@@ -132,7 +132,7 @@ def main() -> int:
         w.tabs.setCurrentIndex(1)
         shot("6-history")
         out["attempt"] = first_attempt
-        out["history_rows"] = w.history.table.rowCount()
+        out["history_rows"] = w.history.model.rowCount()
     finally:
         w.close()
         mic.stop()

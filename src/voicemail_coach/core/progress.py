@@ -44,10 +44,6 @@ class Progress:
         return len(self.points)
 
 
-def _spec(rubric: Rubric, item_id: str):
-    return rubric.items.get(item_id) or rubric.touch.get(item_id)
-
-
 def item_rates(outcomes: list[dict], rubric: Rubric) -> list[ItemRate]:
     """Pass counts per item over the outcomes, in the playbook's order (items never graded are left out)."""
     counts: dict[str, list[int]] = {}
@@ -59,8 +55,7 @@ def item_rates(outcomes: list[dict], rubric: Rubric) -> list[ItemRate]:
     order = list(rubric.items) + list(rubric.touch)
     rates = []
     for item_id in sorted(counts, key=lambda i: order.index(i) if i in order else len(order)):
-        spec = _spec(rubric, item_id)
-        rates.append(ItemRate(item_id, spec.label if spec else item_id, spec.tip if spec else "", *counts[item_id]))
+        rates.append(ItemRate(item_id, *rubric.label_tip(item_id), *counts[item_id]))
     return rates
 
 

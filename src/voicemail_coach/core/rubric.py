@@ -41,6 +41,14 @@ class Rubric:
     def weight(self, item_id: str) -> float:
         return self.items[item_id].weight
 
+    def label_tip(self, item_id: str) -> tuple[str, str]:
+        """Label and tip of any checklist item, a later touch's included (the id itself when unknown)."""
+        if item_id in self.items:
+            return self.items[item_id].label, self.items[item_id].tip
+        spec = self.touch.get(item_id, {})
+        # a touch tip may quote the previous call; the general advice reads right out of context
+        return spec.get("label", item_id), spec.get("tip_none", spec.get("tip", ""))
+
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
     out = pattern.replace("{gap6}", r"(?:[^ |]+ ){0,6}").replace("{gap}", r"(?:[^ |]+ ){0,3}")

@@ -273,6 +273,10 @@ class Repository:
         return [tuple(r) for r in self.conn.execute(sql, args)]
 
     @_guard
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM attempts WHERE deleted_at IS NULL").fetchone()[0]
+
+    @_guard
     def item_outcomes(self, flt: HistoryFilter | None = None) -> list[dict]:
         """Per attempt: id, created_at, scenario_id, score and {item id: passed}, oldest first (progress, reports)."""
         where, args = (flt or HistoryFilter()).where()

@@ -26,9 +26,10 @@ from voicemail_coach.core.rubric import CONTENT_ITEMS
 from voicemail_coach.core.scenarios import Scenario, parse_scenario
 from voicemail_coach.practice import Attempt, Practice
 from voicemail_coach.services import Services
-from voicemail_coach.ui.history_view import HistoryView
+from voicemail_coach.ui.comments import CommentsPanel
 from voicemail_coach.ui.meters import LevelMeter, TimerBar, Waveform
 from voicemail_coach.ui.profile_dialog import ProfileDialog
+from voicemail_coach.ui.review import ReviewMixin
 from voicemail_coach.ui.scenario_card import ScenarioCard
 from voicemail_coach.ui.scorecard import LiveChecklist, Scorecard, TranscriptView
 from voicemail_coach.ui.workers import run_in_background
@@ -49,7 +50,7 @@ def _fmt(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ReviewMixin, QMainWindow):
     IDLE, GREETING, RECORDING, GRADING = range(4)
 
     def __init__(self, services: Services, scenario_id: str | None = None, sd=None):
@@ -82,8 +83,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         practice = QWidget()
         self.tabs.addTab(practice, "Practice")
-        self.history = HistoryView()
-        self.tabs.addTab(self.history, "History")
         root = QHBoxLayout(practice)
         root.setContentsMargins(14, 10, 14, 10)
         split = QSplitter(Qt.Horizontal)
@@ -116,6 +115,11 @@ class MainWindow(QMainWindow):
         self.touch_banner.setWordWrap(True)
         self.touch_banner.hide()
         rl.addWidget(self.touch_banner)
+        self.session_banner = QLabel("")
+        self.session_banner.setObjectName("sessionBanner")
+        self.session_banner.setWordWrap(True)
+        self.session_banner.hide()
+        rl.addWidget(self.session_banner)
         self.instructions = QLabel("Read the scenario, then press <b>Space</b>. You'll hear the greeting and the "
                                    "beep; leave your voicemail and press <b>Space</b> again to stop.")
         self.instructions.setWordWrap(True)
@@ -169,7 +173,7 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(16, 12, 16, 12)
         self.scorecard = Scorecard()
         ll.addWidget(self.scorecard)
-        left.setMinimumWidth(300)
+        left.setMinimumWidth(270)
         sl.addWidget(left, 5)
         right = QFrame()
         right.setObjectName("card")
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         rr.setContentsMargins(16, 12, 16, 12)
         self.attempt_title = QLabel("")
         self.attempt_title.setObjectName("section")
+        self.attempt_title.setWordWrap(True)  # a long scenario title must not widen the window
         rr.addWidget(self.attempt_title)
         self.waveform = Waveform()
         rr.addWidget(self.waveform)
@@ -197,6 +202,11 @@ class MainWindow(QMainWindow):
         self.touch_button.setFocusPolicy(Qt.NoFocus)
         self.touch_button.setToolTip("Call this prospect again: a fresh reason, on the day you promised")
         controls.addWidget(self.touch_button)
+        self.board_button = QPushButton("▦  Board (B)")
+        self.board_button.setFocusPolicy(Qt.NoFocus)
+        self.board_button.setToolTip("Back to the session's board")
+        self.board_button.hide()
+        controls.addWidget(self.board_button)
         self.again_button = QPushButton("Try again (Space)")
         self.again_button.setToolTip("Record this scenario again (Space)")
         self.again_button.setObjectName("primary")
@@ -205,6 +215,8 @@ class MainWindow(QMainWindow):
         rr.addLayout(controls)
         self.transcript = TranscriptView()
         rr.addWidget(self.transcript, 1)
+        self.comments = CommentsPanel()
+        rr.addWidget(self.comments)
         sl.addWidget(right, 6)
         self.stack.addWidget(score_page)
 
@@ -247,10 +259,8 @@ class MainWindow(QMainWindow):
         rep_menu.addAction(self.edit_profile_action)
         rep_menu.addAction(self.new_profile_action)
         view_menu = self.menuBar().addMenu("&View")
-        self.practice_action = QAction("&Practice", self, shortcut=QKeySequence("Ctrl+1"))
-        self.history_action = QAction("&History", self, shortcut=QKeySequence("Ctrl+H"))
-        view_menu.addAction(self.practice_action)
-        view_menu.addAction(self.history_action)
+        self._build_review()
+        self._review_menus(file_menu, view_menu)
         help_menu = self.menuBar().addMenu("&Help")
         keys = QAction("&Keyboard shortcuts", self)
         keys.triggered.connect(self._show_keys)
@@ -278,10 +288,7 @@ class MainWindow(QMainWindow):
         self.edit_profile_button.clicked.connect(self.edit_profile)
         self.new_profile_action.triggered.connect(lambda: self.edit_profile(new=True))
         self.rep_box.activated.connect(self._rep_switched)
-        self.practice_action.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
-        self.history_action.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
-        self.tabs.currentChanged.connect(lambda i: self.refresh_history() if i == 1 else None)
-        self.history.open_attempt.connect(self.open_attempt)
+        self._wire_review()
         self.scorecard.jump.connect(self.play_from)
         self.transcript.seek.connect(self.play_from)
         self.waveform.seek_requested.connect(self.play_from)
@@ -403,6 +410,7 @@ class MainWindow(QMainWindow):
         if rep_id is not None:
             self.services.repo.set_setting("active_rep", str(rep_id))
             self.refresh_reps()
+            self._show_session_banner()
             self.statusBar().showMessage(f"Practising as {self.rep.profile.name}.", 5000)
 
     def edit_profile(self, new: bool = False, first_run: bool = False) -> None:
@@ -474,7 +482,7 @@ class MainWindow(QMainWindow):
             device = self.device_box.currentData()
             recorder = self.practice.start(self.rep.id, self.rep.profile, self.scenario,
                                            on_partial=self.bridge.partial.emit, device=device, sd=self.sd,
-                                           touch=self.touch_plan)
+                                           touch=self.touch_plan, session_id=self.session_ctx)
         except RecorderError as exc:
             self.state = self.IDLE
             self._reset_record_button()
@@ -526,6 +534,7 @@ class MainWindow(QMainWindow):
         self.set_touch(None)
         self._reset_record_button()
         self.show_attempt(attempt.id)
+        self.after_graded(attempt.id)
         self.last_stop_to_visible_s = time.perf_counter() - self._stop_pressed_at
         log.info("stop -> scorecard visible in %.3f s", self.last_stop_to_visible_s)
         msg = f"Scored in {self.last_stop_to_visible_s:.1f} s."
@@ -575,14 +584,15 @@ class MainWindow(QMainWindow):
                 return
         self.state = self.GRADING
         self.statusBar().showMessage(f"Transcribing {path.name}…")
-        rep, touch = self.rep, self.touch_plan
-        run_in_background(lambda: self.practice.grade_file(path, rep.id, rep.profile, self.scenario, touch),
+        rep, touch, session_id = self.rep, self.touch_plan, self.session_ctx
+        run_in_background(lambda: self.practice.grade_file(path, rep.id, rep.profile, self.scenario, touch, session_id),
                           self._graded_file, self._grading_failed)
 
     def _graded_file(self, attempt: Attempt) -> None:
         self.state = self.IDLE
         self.set_touch(None)
         self.show_attempt(attempt.id)
+        self.after_graded(attempt.id)
         self.statusBar().showMessage("Graded.", 5000)
 
     def open_attempt(self, attempt_id: int) -> None:
@@ -613,6 +623,7 @@ class MainWindow(QMainWindow):
         else:
             self.waveform.set_audio(np.zeros(0), RATE)
         self.play_button.setEnabled(bool(audio))
+        self.show_comments(attempt_id)
         self.stack.setCurrentIndex(1)
 
     def show_record_page(self) -> None:
@@ -677,10 +688,6 @@ class MainWindow(QMainWindow):
         except PlayerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
 
-    def refresh_history(self) -> None:
-        titles = {s.id: s.title for s in self.services.scenarios.scenarios}
-        self.history.set_rows(self.services.repo.history(limit=2000), titles)
-
     # ------------------------------------------------------------------ misc
     def show_logs(self) -> None:
         self.services.dirs.ensure()
@@ -690,9 +697,14 @@ class MainWindow(QMainWindow):
     def _show_keys(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "Space — start / stop recording\nEsc — discard the recording\nR — replay / pause\n"
-                                "E — follow-up email · T — next touch\n"
+                                "E — follow-up email · T — next touch · C — comment at this moment\n"
                                 "N — next scenario\nCtrl+O — grade a recording\nCtrl+I — import a scenario\n"
-                                "Ctrl+1 — practice · Ctrl+H — history")
+                                "Ctrl+Shift+O — import a review bundle\n\n"
+                                "History: Ctrl+F search · Enter open · Del delete · Ctrl+Z undo\n"
+                                "Ctrl+click or Ctrl+1..4 — pick attempts · C — compare side by side\n"
+                                "Sessions: Enter — the rep records the cell's scenario · X — compare with the exemplar · "
+                                "B — back to the board\n\n"
+                                "Alt+1 practice · Ctrl+H history · Alt+3 side by side · Alt+4 progress · Alt+5 sessions")
 
     def closeEvent(self, event) -> None:
         if self.state == self.RECORDING:
@@ -701,4 +713,9 @@ class MainWindow(QMainWindow):
             except Exception as exc:  # the audio file stays on disk either way
                 log.warning("could not finish the attempt on close: %s", exc)
         self.player.stop()
+        self.compare_view.stop()
+        try:
+            self.services.repo.purge_deleted()  # deletions are final once the window that could undo them closes
+        except Exception as exc:
+            log.warning("could not remove deleted attempts: %s", exc)
         super().closeEvent(event)

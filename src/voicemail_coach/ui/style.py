@@ -12,6 +12,7 @@ QMainWindow, QDialog { background: #f3f4f6; }
 #badge { background: #e0e7ff; color: #3730a3; border-radius: 8px; padding: 2px 8px; font-size: 12px; }
 #error { color: #dc2626; }
 #banner { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 8px; padding: 8px; }
+#sessionBanner { background: #e0e7ff; border: 1px solid #6366f1; border-radius: 8px; padding: 8px; color: #1e1b4b; }
 #bigTimer { font-size: 44px; font-weight: 300; font-family: "DejaVu Sans Mono", monospace; }
 #bigScore { font-size: 56px; font-weight: 700; min-width: 110px; }
 #metrics { color: #374151; padding: 4px 0 8px 0; }
@@ -26,6 +27,8 @@ QPushButton:hover { background: #f9fafb; border-color: #9ca3af; }
 QPushButton:focus { border: 2px solid #2563eb; }
 QPushButton#primary { background: #2563eb; color: white; border: none; font-weight: 600; padding: 10px 22px; }
 QPushButton#primary:hover { background: #1d4ed8; }
+QPushButton#primary:disabled { background: #93c5fd; }
+QPushButton:disabled { color: #9ca3af; }
 QPushButton#record { background: #dc2626; color: white; border: none; border-radius: 36px; font-size: 17px; font-weight: 600; min-height: 72px; min-width: 240px; }
 QPushButton#record:hover { background: #b91c1c; }
 QPushButton#record[recording="true"] { background: #111827; }

@@ -1,0 +1,116 @@
+"""Two small charts drawn with QPainter: score over time, and pass rate per checklist item.
+
+QtCharts lives in PySide6-Addons (some 200 MB more to install and bundle) for what two simple plots need.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+AXIS = QColor("#9ca3af")
+GRID = QColor("#eef0f3")
+LINE = QColor("#2563eb")
+PASS, MID, FAIL = QColor("#16a34a"), QColor("#d97706"), QColor("#dc2626")
+
+
+def _rate_color(rate: float) -> QColor:
+    return PASS if rate >= 0.8 else (MID if rate >= 0.5 else FAIL)
+
+
+class ScoreChart(QWidget):
+    """Scores in the order they were made, with the pass mark and a moving average over the last five."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scores: list[int] = []
+        self.pass_mark = 80
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def set_scores(self, scores: list[int], pass_mark: int = 80) -> None:
+        self.scores, self.pass_mark = scores, pass_mark
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        plot = QRectF(self.rect()).adjusted(40, 14, -14, -26)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 2))
+        p.setFont(small)
+        for value in (0, 25, 50, 75, 100):
+            y = plot.bottom() - value / 100 * plot.height()
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            p.setPen(AXIS)
+            p.drawText(QRectF(0, y - 8, 34, 16), Qt.AlignRight | Qt.AlignVCenter, str(value))
+        y_mark = plot.bottom() - self.pass_mark / 100 * plot.height()
+        p.setPen(QPen(PASS, 1, Qt.DashLine))
+        p.drawLine(QPointF(plot.left(), y_mark), QPointF(plot.right(), y_mark))
+        if not self.scores:
+            p.setPen(AXIS)
+            p.drawText(plot, Qt.AlignCenter, "No attempts yet")
+            return
+        n = len(self.scores)
+
+        def point(i: int, value: float) -> QPointF:
+            x = plot.left() + (i / (n - 1) if n > 1 else 0.5) * plot.width()
+            return QPointF(x, plot.bottom() - value / 100 * plot.height())
+
+        if n <= 120:  # one dot per attempt while they are still distinguishable
+            for i, s in enumerate(self.scores):
+                p.setPen(Qt.NoPen)
+                p.setBrush(_rate_color(s / 100))
+                p.drawEllipse(point(i, s), 3.5, 3.5)
+        path = QPainterPath()
+        window: list[int] = []
+        for i, s in enumerate(self.scores):
+            window = (window + [s])[-5:]
+            pt = point(i, sum(window) / len(window))
+            path.moveTo(pt) if i == 0 else path.lineTo(pt)
+        p.setBrush(Qt.NoBrush)
+        p.setPen(QPen(LINE, 2.2))
+        p.drawPath(path)
+        p.setPen(AXIS)
+        p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignLeft, "first")
+        p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignCenter,
+                   f"{n} attempts · line: average of the last 5 · dashes: pass mark")
+        p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignRight, "latest")
+
+
+class ItemRatesChart(QWidget):
+    """One horizontal bar per checklist item: the share of attempts that passed it."""
+
+    ROW = 21
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rates: list[tuple[str, float, int, int]] = []  # label, rate, passed, total
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+
+    def set_rates(self, rates: list[tuple[str, float, int, int]]) -> None:
+        self.rates = rates
+        self.setFixedHeight(max(40, self.ROW * len(rates) + 8))
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        label_w = min(300, int(self.width() * 0.42))
+        bar_w = self.width() - label_w - 70
+        for i, (label, rate, passed, total) in enumerate(self.rates):
+            y = 4 + i * self.ROW
+            p.setPen(QColor("#374151"))
+            p.drawText(QRectF(0, y, label_w - 8, self.ROW), Qt.AlignRight | Qt.AlignVCenter,
+                       p.fontMetrics().elidedText(label, Qt.ElideRight, label_w - 8))
+            p.setPen(Qt.NoPen)
+            p.setBrush(GRID)
+            p.drawRoundedRect(QRectF(label_w, y + 5, bar_w, self.ROW - 10), 4, 4)
+            p.setBrush(_rate_color(rate))
+            p.drawRoundedRect(QRectF(label_w, y + 5, max(3.0, bar_w * rate), self.ROW - 10), 4, 4)
+            p.setPen(QColor("#374151"))
+            p.drawText(QRectF(label_w + bar_w + 6, y, 64, self.ROW), Qt.AlignLeft | Qt.AlignVCenter,
+                       f"{round(100 * rate)}%")

@@ -1,0 +1,230 @@
+"""Review bundles: an attempt or a session goes to another data dir intact; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.support.seed import graded_corpus
+from voicemail_coach import bundles
+from voicemail_coach.bundles import BundleError, export_bundle, import_bundle, read_bundle
+from voicemail_coach.core.people import RepProfile
+from voicemail_coach.reports.build import board_for
+from voicemail_coach.services import Services
+from voicemail_coach.storage.sessions import SessionStore
+
+
+def _wav(path, seconds=1.5, rate=16000):
+    t = np.arange(int(seconds * rate)) / rate
+    soundfile.write(path, (0.2 * np.sin(2 * np.pi * 220 * t)).astype("float32"), rate)
+    return path
+
+
+@pytest.fixture
+def source(tmp_path):
+    """A trainer's machine: a session with two reps, recordings, comments, an email and an exemplar."""
+    s = Services(tmp_path / "trainer")
+    repo = s.repo
+    ana = repo.save_rep(RepProfile("Ana Ruiz", "Acme", "555 201 3344", "ana@acme.com")).id
+    ben = repo.save_rep(RepProfile("Ben Ode", "Acme", "555 201 3345"), make_active=False).id
+    tess = repo.save_rep(RepProfile("Tess Lee", "Acme", "555 201 3300"), make_active=False).id
+    session = SessionStore(repo).create("May cohort", [ana, ben], ["bakery-payroll"], 75, tess)
+    graded = graded_corpus(s)
+    ids = []
+    for n, (rep, (result, words)) in enumerate(zip((ana, ana, ben), graded[:3])):
+        audio = repo.copy_recording(_wav(tmp_path / f"take{n}.wav"))
+        ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, audio, session_id=session.id,
+                                    created_at=f"2026-05-0{n + 1}T10:00:00Z"))
+    repo.add_comment(ids[0], "Say the number slower", 0.8, "Tess Lee")
+    repo.save_email(ids[0], "Hi Laura, as promised …", {"score": 80, "items": [{"id": "email_brief", "passed": True}]})
+    exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.copy_recording(_wav(tmp_path / "ex.wav")))
+    SessionStore(repo).set_exemplar(session.id, "bakery-payroll", exemplar)
+    return s, session, ids, exemplar
+
+
+def _state(services):
+    """Everything an import could change: rows of every table and the recordings on disk."""
+    conn = services.repo.conn
+    tables = ("reps", "attempts", "comments", "sessions", "session_reps", "session_track", "attempt_emails")
+    rows = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    files = sorted(p.name for p in services.dirs.recordings.glob("*")) if services.dirs.recordings.exists() else []
+    return {t: [tuple(r) for r in v] for t, v in rows.items()}, files
+
+
+def test_an_attempt_travels_with_audio_comments_and_email(source, tmp_path):
+    s, _session, ids, _ = source
+    bundle = export_bundle(s, tmp_path / "one.vcbundle", attempt_ids=[ids[0]])
+    other = Services(tmp_path / "reviewer")
+    summary = import_bundle(other, bundle)
+    assert summary.attempts == 1 and summary.reps_created == ["Ana Ruiz"] and summary.session_id is None
+    got = other.repo.attempt(summary.attempt_ids[0])
+    want = s.repo.attempt(ids[0])
+    for key in ("scenario_id", "score", "transcript", "items", "words", "metrics", "created_at", "rep"):
+        assert got[key] == want[key], key
+    assert got["audio_path"].startswith(str(other.dirs.recordings))
+    a, _ = soundfile.read(got["audio_path"])
+    b, _ = soundfile.read(want["audio_path"])
+    assert np.array_equal(a, b)
+    assert [(c["text"], c["at_s"], c["author"]) for c in other.repo.comments(got["id"])] == [
+        ("Say the number slower", 0.8, "Tess Lee")]
+    assert other.repo.email_for(got["id"])["text"] == "Hi Laura, as promised …"
+    assert other.repo.rep_by_name("Ana Ruiz").profile.email == "ana@acme.com"
+    # the same bundle again adds nothing
+    again = import_bundle(other, bundle)
+    assert again.attempts == 0 and again.skipped == 1 and len(other.repo.rows()) == 1
+
+
+def test_a_session_travels_and_its_board_is_the_same(source, tmp_path):
+    s, session, _ids, exemplar = source
+    bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
+    other = Services(tmp_path / "reviewer")
+    other.repo.save_rep(RepProfile("Ben Ode", "Acme"))  # already known on this machine: reused, not duplicated
+    summary = import_bundle(other, bundle)
+    assert summary.attempts == 4 and summary.session_name == "May cohort" and summary.reps_created == ["Ana Ruiz", "Tess Lee"]
+    imported = SessionStore(other.repo).get(summary.session_id)
+    assert imported.pass_mark == 75 and imported.track == ["bakery-payroll"]
+    assert other.repo.rep_by_id(imported.trainer_id).profile.name == "Tess Lee"
+    assert other.repo.attempt(imported.exemplars["bakery-payroll"])["transcript"] == s.repo.attempt(exemplar)["transcript"]
+    mine, theirs = board_for(s, session), board_for(other, imported)
+    assert [n for _, n in mine.reps] == [n for _, n in theirs.reps]
+    for (r1, _), (r2, _) in zip(mine.reps, theirs.reps):
+        c1, c2 = mine.cell(r1, "bakery-payroll"), theirs.cell(r2, "bakery-payroll")
+        assert (c1.best, c1.attempts, c1.passed) == (c2.best, c2.attempts, c2.passed)
+    # a second import keeps both sessions apart by name
+    assert import_bundle(other, bundle).session_name == "May cohort (imported)"
+
+
+def _rewrite(bundle, target, manifest_edit=None, extra=None, rename=None):
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            name = info.filename
+            if name == "manifest.json" and manifest_edit:
+                m = json.loads(data)
+                manifest_edit(m)
+                data = json.dumps(m).encode()
+            if rename and name in rename:
+                name = rename[name]
+            zout.writestr(name, data)
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return target
+
+
+def _bad_bundles(bundle, tmp_path):
+    def score(m):
+        m["attempts"][0]["score"] = 500
+
+    def traversal(m):
+        m["attempts"][0]["audio"] = "../../evil.wav"
+
+    def absolute(m):
+        m["attempts"][0]["audio"] = "/etc/passwd"
+
+    def unknown_rep(m):
+        m["attempts"][0]["rep"] = "r99"
+
+    def scenario(m):
+        m["attempts"][0]["scenario_id"] = "../x"
+
+    def fmt(m):
+        m["format"] = "something-else"
+
+    def words(m):
+        m["attempts"][0]["words"] = "rm -rf /"
+
+    first_audio = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))["attempts"][0]["audio"]
+    yield "score", _rewrite(bundle, tmp_path / "b1.vcbundle", score), "score"
+    yield "traversal", _rewrite(bundle, tmp_path / "b2.vcbundle", traversal), "audio name"
+    yield "absolute", _rewrite(bundle, tmp_path / "b3.vcbundle", absolute), "audio name"
+    yield "unknown rep", _rewrite(bundle, tmp_path / "b4.vcbundle", unknown_rep), "rep"
+    yield "scenario", _rewrite(bundle, tmp_path / "b5.vcbundle", scenario), "scenario"
+    yield "format", _rewrite(bundle, tmp_path / "b6.vcbundle", fmt), "not a Voicemail Coach bundle"
+    yield "words", _rewrite(bundle, tmp_path / "b7.vcbundle", words), "words"
+    yield "code", _rewrite(bundle, tmp_path / "b8.vcbundle", extra={"run.py": b"import os"}), "unexpected file"
+    yield "zip slip", _rewrite(bundle, tmp_path / "b9.vcbundle", extra={"../outside.wav": b"RIFF"}), "unexpected file"
+    garbage = tmp_path / "b11.vcbundle"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(garbage, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, b"not audio at all" if info.filename == first_audio else zin.read(info))
+    yield "not audio", garbage, "not readable audio"
+    missing = tmp_path / "b12.vcbundle"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(missing, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != first_audio:
+                zout.writestr(info.filename, zin.read(info))
+    yield "missing audio", missing, "missing"
+    text = tmp_path / "b13.vcbundle"
+    text.write_text("hello")
+    yield "not a zip", text, "not a zip"
+    cut = tmp_path / "b14.vcbundle"
+    cut.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
+    yield "truncated", cut, ""
+
+
+def test_bad_bundles_are_refused_and_change_nothing(source, tmp_path):
+    s, session, _ids, _ = source
+    bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
+    other = Services(tmp_path / "reviewer")
+    other.repo.save_rep(RepProfile("Zed"))
+    before = _state(other)
+    refused = 0
+    for name, path, message in _bad_bundles(bundle, tmp_path):
+        with pytest.raises(BundleError) as info:
+            import_bundle(other, path)
+        assert message.lower() in str(info.value).lower(), (name, str(info.value))
+        assert _state(other) == before, name
+        refused += 1
+    assert refused == 13
+    assert not (tmp_path / "outside.wav").exists() and not (tmp_path.parent / "evil.wav").exists()
+
+
+def test_size_limits_are_enforced_while_reading(source, tmp_path, monkeypatch):
+    s, session, ids, _ = source
+    bundle = export_bundle(s, tmp_path / "one.vcbundle", attempt_ids=[ids[0]])
+    monkeypatch.setattr(bundles, "MAX_AUDIO_BYTES", 1000)
+    with pytest.raises(BundleError, match="too large"):
+        read_bundle(bundle)
+
+
+def test_a_failure_midway_rolls_everything_back(source, tmp_path, monkeypatch):
+    """A full disk while the third recording is written: no rows, no files left behind."""
+    s, session, _ids, _ = source
+    bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
+    other = Services(tmp_path / "reviewer")
+    before = _state(other)
+    from pathlib import Path
+
+    real = Path.write_bytes
+    calls = {"n": 0}
+
+    def flaky(self, data):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises(OSError):
+        import_bundle(other, bundle)
+    monkeypatch.setattr(Path, "write_bytes", real)
+    assert _state(other) == before
+    assert import_bundle(other, bundle).attempts == 4  # and it works once there is room
+
+
+def test_cli_bundle_round_trip_and_refusal(source, tmp_path, capsys):
+    from voicemail_coach.cli import main
+
+    s, _session, ids, _ = source
+    out = tmp_path / "cli.vcbundle"
+    assert main(["--data-dir", str(tmp_path / "trainer"), "bundle", "export", "--attempt", str(ids[0]),
+                 "--attempt", str(ids[2]), "-o", str(out)]) == 0
+    assert main(["--data-dir", str(tmp_path / "x"), "bundle", "import", str(out)]) == 0
+    assert "Imported 2 attempt(s)" in capsys.readouterr().out
+    (tmp_path / "junk.vcbundle").write_bytes(b"PK\x03\x04 nonsense")
+    assert main(["--data-dir", str(tmp_path / "x"), "bundle", "import", str(tmp_path / "junk.vcbundle")]) == 1
+    assert "voicemail-coach:" in capsys.readouterr().err
