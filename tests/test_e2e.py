@@ -61,3 +61,46 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
     for name in ("1-record-view", "2-recording-live-checklist", "3-scorecard", "4-replay-following", "6-history",
                  "7-email-draft", "8-email-mismatch", "10-touch2-record-view", "11-touch2-scorecard"):
         assert (shots / f"{name}.png").stat().st_size > 10_000
+
+
+def test_trainer_runs_a_session_for_three_reps_under_xvfb(xvfb, audio_cache, tmp_path):
+    """Create, reps take turns at the virtual mic, live board, exemplar, comparison, PDF + CSV report."""
+    from tests.support.e2e_session import REPS, SCENARIO, TRAINER
+    from voicemail_coach.core.people import RepProfile
+    from voicemail_coach.services import Services
+
+    data = tmp_path / "data"
+    services = Services(data)
+    for name, company, phone, _ in REPS:
+        services.repo.save_rep(RepProfile(name, company, phone), make_active=False)
+    services.repo.save_rep(RepProfile(*TRAINER), make_active=True)
+    services.repo.conn.close()
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    shots = ROOT / "artifacts" / "screenshots"
+    proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_session", str(data), str(shots), str(audio_cache)],
+                          capture_output=True, text=True, timeout=900, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["session_reps"] == sorted(r[0] for r in REPS)  # the trainer is not one of the reps
+    board = out["board"]
+    assert all(board[name]["attempts"] == 1 for name, *_ in REPS)
+    strong, weak = REPS[0][0], REPS[1][0]
+    assert board[strong]["passed"] and board[strong]["best"] >= 80
+    assert not board[weak]["passed"] and board[weak]["best"] < board[strong]["best"]
+    assert out["exemplar_id"] is not None and out["compared"][0] == out["exemplar_id"]
+    pdf = Path(out["reports"]["pdf"])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ("Spring cohort", *[r[0] for r in REPS], "Exemplars", "Drop the check-in"):
+        assert expected in text, expected
+    rows = [r for r in out["csv_rows"] if r["scenario_id"] == SCENARIO]
+    assert {r["rep"]: r["passed"] for r in rows} == {name: "yes" if board[name]["passed"] else "no" for name, *_ in REPS}
+    assert out["csv_rows"][-1]["rep"] == "cohort pass rate"
+    pages = shots / "report-pages"
+    shutil.rmtree(pages, ignore_errors=True)
+    pages.mkdir()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(pages / "page")], check=True)
+    assert len(list(pages.glob("page-*.png"))) >= 3
+    for name in ("20-new-session-dialog", "21-board-empty", "22-rep-turn-record-view", "24-comment-added",
+                 "25-board-after-turns", "27-board-with-exemplar", "28-compare-with-exemplar"):
+        assert (shots / f"{name}.png").stat().st_size > 10_000, name

@@ -199,7 +199,7 @@ def _validate_manifest(m) -> None:
             _text(it.get("id"), "item id", 80)
             _text(it.get("label"), "item label", 500)
             _need(isinstance(it.get("passed"), bool), "an item has no pass/fail")
-            for f in ("evidence", "tip"):
+            for f in ("evidence", "tip", "flagged"):
                 _text(it.get(f), f"item {f}", 5000, optional=True)
             for f in ("start", "end", "flagged_start", "flagged_end"):
                 _number(it.get(f), f"item {f}", 0, 3600)

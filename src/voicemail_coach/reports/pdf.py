@@ -34,7 +34,9 @@ def write_pdf(html: str, path: Path, title: str = "Voicemail Coach report") -> i
     writer.setResolution(300)
     doc = QTextDocument()
     doc.setHtml(html)
-    doc.print_(writer)  # lays the text out on the writer's pages, scaled for its resolution
+    # lay the text out on the page's printable width in points; print_ scales that to the writer's resolution
+    doc.setPageSize(writer.pageLayout().paintRect(QPageLayout.Point).size())
+    doc.print_(writer)
     pages = doc.pageCount()
     del writer  # finishes the file
     if not tmp.is_file() or tmp.stat().st_size == 0:

@@ -201,10 +201,15 @@ class CompareView(QWidget):
             return cell
         passed = bool(item["passed"])
         mark = f"<span style='color:{PASS_COLOR if passed else FAIL_COLOR};font-weight:700'>{'✓' if passed else '✗'}</span>"
-        detail = item.get("evidence") if passed else item.get("flagged")
-        text = mark + (f" <span style='color:#374151'>“{_esc(detail)}”</span>" if detail and item["id"] not in
-                       ("length", "pace", "fillers") else (f" {_esc(detail)}" if detail else
-                                                           ("" if passed else " <span style='color:#6b7280'>missed</span>")))
+        delivery = item["id"] in ("length", "pace", "fillers")
+        # delivery items carry their figure either way; content items their words or what was flagged
+        detail = item.get("evidence") if passed or delivery else item.get("flagged")
+        if detail and not delivery:
+            text = mark + f" <span style='color:#374151'>“{_esc(detail)}”</span>"
+        elif detail:
+            text = mark + f" {_esc(detail)}"
+        else:
+            text = mark + ("" if passed else " <span style='color:#6b7280'>missed</span>")
         cell = QLabel(text)
         cell.setWordWrap(True)
         cell.setTextFormat(Qt.RichText)

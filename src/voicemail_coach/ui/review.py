@@ -333,11 +333,11 @@ class ReviewMixin:
                     f"on the board (B). Sessions ▸ Leave to practise on your own.")
         else:
             self.session_banner.hide()
-            self.board_button.hide()
+            self.board_action.setVisible(False)
             return
         self.session_banner.setText(text)
         self.session_banner.show()
-        self.board_button.show()
+        self.board_action.setVisible(True)
 
     def after_graded(self, attempt_id: int) -> None:
         """Called for every saved attempt: an exemplar take is attached, the board refreshed."""

@@ -38,7 +38,7 @@ QTabWidget::pane { border: none; }
 QTabBar::tab { padding: 8px 18px; font-weight: 600; color: #6b7280; }
 QTabBar::tab:selected { color: #111827; border-bottom: 2px solid #2563eb; }
 QTextBrowser { background: white; border: 1px solid #e5e7eb; border-radius: 8px; padding: 6px; }
-QTableView { background: white; border: 1px solid #e5e7eb; border-radius: 8px; gridline-color: #f3f4f6; }
+QTableView { selection-background-color: #bfdbfe; selection-color: #111827; background: white; border: 1px solid #e5e7eb; border-radius: 8px; gridline-color: #f3f4f6; }
 QHeaderView::section { background: #f9fafb; border: none; border-bottom: 1px solid #e5e7eb; padding: 6px; font-weight: 600; }
 QStatusBar { color: #4b5563; }
 """

@@ -1,0 +1,168 @@
+"""History, side by side, progress, sessions and comments in the real window (offscreen, pytest-qt)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from tests.support.corpus import load_corpus
+from tests.support.seed import seed_history
+from tests.support.synth import synthesize
+from tests.test_ui import FakeSD, make_window, services  # noqa: F401  (fixture)
+from voicemail_coach.core.people import RepProfile
+from voicemail_coach.storage.sessions import SessionStore
+from voicemail_coach.ui.review import COMPARE_TAB, HISTORY_TAB, PRACTICE_TAB, PROGRESS_TAB, SESSIONS_TAB
+
+
+def _select_rows(w, rows):
+    sel = w.history.table.selectionModel()
+    sel.clearSelection()
+    for r in rows:
+        sel.select(w.history.model.index(r, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    sel.setCurrentIndex(w.history.model.index(rows[-1], 0), QItemSelectionModel.NoUpdate)
+
+
+def test_history_filters_search_sort_delete_and_undo(qtbot, services):
+    seed_history(services, attempts=120, reps=3)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.tabs.setCurrentIndex(HISTORY_TAB)
+    h = w.history
+    assert h.model.rowCount() == 120 and "120 attempts" in h.count.text()
+    rep = services.repo.rep_by_name("Rep 01")
+    h.rep_filter.setCurrentIndex(h.rep_filter.findData(rep.id))
+    assert 0 < h.model.rowCount() < 120 and all(r[2] == "Rep 01" for r in h.model.rows)
+    assert "of 120" in h.count.text()
+    h.search.setText("bakery")
+    qtbot.waitUntil(lambda: all("bakery" in services.repo.attempt(r[0])["transcript"].lower() for r in h.model.rows)
+                    and h.model.rowCount() < 40, timeout=3000)
+    h.clear_filters()
+    assert h.model.rowCount() == 120
+    h.table.sortByColumn(4, Qt.AscendingOrder)
+    scores = [h.model.rows[r][5] for r in range(h.model.rowCount())]
+    assert scores == sorted(scores) and scores[0] < scores[-1]
+    _select_rows(w, [0, 1])
+    doomed = h.selected_ids()
+    h.table.setFocus()
+    qtbot.keyClick(h.table, Qt.Key_Delete)
+    assert h.model.rowCount() == 118 and not set(doomed) & {r[0] for r in h.model.rows}
+    assert w.undo_button.isVisible()
+    qtbot.keyClick(w, Qt.Key_Z, Qt.ControlModifier)
+    assert h.model.rowCount() == 120 and set(doomed) <= {r[0] for r in h.model.rows}
+
+
+def test_pick_with_ctrl_numbers_and_compare_side_by_side(qtbot, services):
+    seed_history(services, attempts=40, reps=2)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.tabs.setCurrentIndex(HISTORY_TAB)
+    h = w.history
+    rows = h.model.rows
+    # one that passes the callback and one that misses it, so a checklist row differs
+    a = next(r[0] for r in rows if _passed(services, r[0], "callback_time"))
+    b = next(r[0] for r in rows if not _passed(services, r[0], "callback_time"))
+    for slot, attempt in ((0, a), (1, b)):
+        h.table.setCurrentIndex(h.model.index(next(i for i, r in enumerate(rows) if r[0] == attempt), 0))
+        qtbot.keyClick(w, Qt.Key_1 + slot, Qt.ControlModifier)
+    assert h.slots[:2] == [a, b] and "1: #" in h.slots_label.text()
+    qtbot.keyClick(w, Qt.Key_C)
+    assert w.tabs.currentIndex() == COMPARE_TAB
+    cv = w.compare_view
+    assert [c.row["id"] for c in cv.columns] == [a, b]
+    marked = [lbl for lbl in cv.scroll.widget().findChildren(type(cv.title)) if "background:#fee2e2" in lbl.styleSheet()]
+    assert marked and "Missed here" in marked[0].toolTip()
+    sa, sb = services.repo.attempt(a)["score"], services.repo.attempt(b)["score"]
+    headers = [lbl.text() for lbl in cv.scroll.widget().findChildren(type(cv.title)) if "font-size:30px" in lbl.text()]
+    assert f">{sb}<" in headers[1] and (sa == sb or f"({sb - sa:+d})" in headers[1])
+
+
+def _passed(services, attempt_id, item):
+    return next(i["passed"] for i in services.repo.attempt(attempt_id)["items"] if i["id"] == item)
+
+
+def test_progress_shows_the_active_reps_trend_and_weakest_item(qtbot, services):
+    seed_history(services, attempts=90, reps=3)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.tabs.setCurrentIndex(PROGRESS_TAB)
+    pv = w.progress_view
+    mine = [r for r in services.repo.rows() if r[2] == w.rep.profile.name]
+    assert f"{len(mine)} attempts" in pv.headline.text()
+    assert len(pv.scores.scores) == len(mine)
+    assert len(pv.rates.rates) >= 10 and pv.focus.isVisible() and "Missed most often" in pv.focus.text()
+    best = pv.bests.item(0, 1).data(Qt.DisplayRole)
+    assert best == max(r[5] for r in mine)
+
+
+def test_trainer_session_end_to_end(qtbot, services, audio_cache):
+    """Create a session in the dialog, two reps record into it, the trainer records the exemplar, compare."""
+    corpus = {v.id: v for v in load_corpus()}
+    strong = corpus["strong-01"]
+    services.repo.save_rep(RepProfile(**strong.rep.to_dict()))  # the trainer
+    w = make_window(qtbot, services, FakeSD(), scenario="bakery-payroll", profile=False)
+    w.activateWindow()
+
+    def fill():
+        d = QApplication.activeModalWidget()
+        d.name.setText("June cohort")
+        for name in ("Ana Ruiz", "Ben Ode"):
+            d.new_rep.setText(name)
+            d._add_new_rep()
+        for i in range(d.track.count()):
+            if d.track.item(i).data(Qt.UserRole) == "bakery-payroll":
+                d.track.item(i).setCheckState(Qt.Checked)
+        d._accept()
+
+    QTimer.singleShot(100, fill)
+    w.new_session()
+    session = SessionStore(services.repo).find("June cohort")
+    assert session is not None and w.tabs.currentIndex() == SESSIONS_TAB
+    names = {services.repo.rep_by_id(r).profile.name for r in session.rep_ids}
+    assert names == {"Ana Ruiz", "Ben Ode"}  # the trainer was not ticked
+    assert session.trainer_id == services.repo.rep_by_name(strong.rep.name).id
+    wav = synthesize(strong.text, audio_cache, voice=0)
+    ana = services.repo.rep_by_name("Ana Ruiz").id
+    w.practise_in_session(session.id, ana, "bakery-payroll")
+    assert w.tabs.currentIndex() == PRACTICE_TAB and w.rep.id == ana and w.session_banner.isVisible()
+    assert "June cohort" in w.session_banner.text()
+    w.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    board = w.sessions_view.board
+    assert board.cell(ana, "bakery-payroll").attempts == 1
+    w.record_exemplar(session.id, "bakery-payroll")
+    assert w.rep.profile.name == strong.rep.name and w.session_ctx is None
+    w.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    session = SessionStore(services.repo).get(session.id)
+    assert session.exemplars["bakery-payroll"] == w.current["id"]
+    assert w.sessions_view.board.cell(ana, "bakery-payroll").attempts == 1  # the exemplar is not Ana's
+    w.tabs.setCurrentIndex(SESSIONS_TAB)
+    sv = w.sessions_view
+    sv.table.setCurrentCell(1 + [r for r, _ in sv.board.reps].index(ana), 0)
+    assert sv.compare_button.isEnabled()
+    sv.compare_button.click()
+    assert w.tabs.currentIndex() == COMPARE_TAB and len(w.compare_view.columns) == 2
+    assert [c.row["id"] for c in w.compare_view.columns] == [session.exemplars["bakery-payroll"],
+                                                             sv.board.cell(ana, "bakery-payroll").best_id]
+    assert any("· exemplar" in lbl.text() for lbl in w.compare_view.scroll.widget().findChildren(type(w.compare_view.title)))
+
+
+def test_comments_on_the_scorecard(qtbot, services, monkeypatch):
+    seed_history(services, attempts=5, reps=1)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    attempt = services.repo.rows()[0][0]
+    w.open_attempt(attempt)
+    from voicemail_coach.ui.comments import CommentDialog
+
+    def fake_exec(dialog):
+        dialog.author.setText("Tess")
+        dialog.text.setPlainText("Lead with the result")
+        return True
+
+    monkeypatch.setattr(CommentDialog, "exec", fake_exec)
+    qtbot.keyClick(w, Qt.Key_C)
+    comments = services.repo.comments(attempt)
+    assert [(c["text"], c["author"]) for c in comments] == [("Lead with the result", "Tess")]
+    assert w.comments.list.count() == 1 and "Lead with the result" in w.comments.list.item(0).text()
+    assert services.repo.setting("reviewer_name") == "Tess"
+    w.comments.list.setCurrentRow(0)
+    w.comments.list.setFocus()
+    qtbot.keyClick(w.comments.list, Qt.Key_Delete)
+    assert services.repo.comments(attempt) == []
