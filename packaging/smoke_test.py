@@ -51,6 +51,17 @@ def main() -> int:
     graded = json.loads(proc.stdout)
     report["frozen_wav_score"] = graded["score"]
     assert "brightline" in graded["transcript"].lower() and graded["score"] >= 60, graded
+    # a session, its PDF report (Qt's PDF writer and fonts inside the bundle) and a review bundle round trip
+    run([str(exe), "session", "create", "--name", "Smoke", "--rep", "Dave Kowalski", "--scenario", "hotel-uniforms"], env)
+    run([str(exe), "grade", "--text", text, "--scenario", "hotel-uniforms", "--save", "--session", "Smoke", *rep], env)
+    run([str(exe), "export", "--session", "Smoke", "-o", str(tmp / "smoke.pdf")], env)
+    pdf = subprocess.run(["pdftotext", str(tmp / "smoke.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Smoke" in pdf and "Dave Kowalski" in pdf, pdf[:500]
+    run([str(exe), "bundle", "export", "--session", "Smoke", "-o", str(tmp / "smoke.vcbundle")], env)
+    other = {**env, "VOICEMAIL_COACH_HOME": str(tmp / "other")}
+    proc, _ = run([str(exe), "--json", "bundle", "import", str(tmp / "smoke.vcbundle")], other)
+    report["bundle_import"] = json.loads(proc.stdout)
+    assert report["bundle_import"]["attempts"] == 1 and report["bundle_import"]["session"] == "Smoke", report
     proc, report["frozen_window_and_model_ready_s"] = run([str(exe)], {**env, "VOICEMAIL_COACH_EXIT_WHEN_READY": "1"})
     assert proc.stdout.startswith("ready:"), proc.stdout
     report["ok"] = True

@@ -166,3 +166,6 @@ def test_comments_on_the_scorecard(qtbot, services, monkeypatch):
     w.comments.list.setFocus()
     qtbot.keyClick(w.comments.list, Qt.Key_Delete)
     assert services.repo.comments(attempt) == []
+    qtbot.keyClick(w, Qt.Key_Z, Qt.ControlModifier)
+    assert [c["text"] for c in services.repo.comments(attempt)] == ["Lead with the result"]
+    assert "Lead with the result" in w.comments.list.item(0).text()

@@ -9,12 +9,13 @@ from voicemail_coach.storage.db import StorageError
 
 
 def _gui_app():
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance()
+    app = QApplication.instance()
     if app is None:  # the command line: fonts and layout need an application, not a screen
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["voicemail-coach"])
+        # a widgets application, so a window opened later in the same process still works
+        app = QApplication(["voicemail-coach"])
     return app
 
 

@@ -93,8 +93,3 @@ class SessionStore:
             (attempt_id, session_id, scenario_id)).rowcount
         if not changed:
             raise StorageError(f"scenario {scenario_id} is not on this session's track")
-
-    @_guard
-    def delete(self, session_id: int) -> None:
-        """The session goes; its attempts stay in each rep's history."""
-        self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))

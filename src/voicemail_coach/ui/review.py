@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QShortcut
@@ -38,7 +39,7 @@ class ReviewMixin:
         self.session_ctx: int | None = None  # the session the next recordings count in
         self.exemplar_for: tuple[int, str] | None = None  # the next recording becomes this exemplar
         self.current_session_id: int | None = None  # the one on the Sessions tab
-        self._undo: list[list[int]] = []
+        self._undo: list[tuple[str, Callable[[], None]]] = []  # (what was deleted, how to bring it back)
         self.history = HistoryView()
         self.compare_view = CompareView(Player(self.sd))
         self.progress_view = ProgressView()
@@ -167,31 +168,37 @@ class ReviewMixin:
         self.tabs.setCurrentIndex(COMPARE_TAB)
 
     # ----------------------------------------------------- delete and undo
+    def _push_undo(self, what: str, restore) -> None:
+        self._undo.append((what, restore))
+        self.undo_action.setEnabled(True)
+        self.statusBar().showMessage(f"Deleted {what}. Ctrl+Z brings it back.", 15000)
+        self.undo_button.setText(f"Undo delete of {what}")
+        self.undo_button.show()
+        QTimer.singleShot(15000, self.undo_button.hide)
+
     def delete_attempts(self, ids: list[int]) -> None:
         self.services.repo.delete_attempts(ids)
-        self._undo.append(ids)
-        self.undo_action.setEnabled(True)
         if self.current and self.current["id"] in ids:
             self.player.stop()
             self.current = None
             self.show_record_page()
         self.history.slots = [None if s in ids else s for s in self.history.slots]
         self.refresh_history()
-        what = f"attempt #{ids[0]}" if len(ids) == 1 else f"{len(ids)} attempts"
-        self.statusBar().showMessage(f"Deleted {what}. Ctrl+Z brings it back.", 15000)
-        self.undo_button.setText(f"Undo delete ({len(ids)})")
-        self.undo_button.show()
-        QTimer.singleShot(15000, lambda: self.undo_button.hide())
+
+        def restore():
+            self.services.repo.restore_attempts(ids)
+            self.refresh_history()
+
+        self._push_undo(f"attempt #{ids[0]}" if len(ids) == 1 else f"{len(ids)} attempts", restore)
 
     def undo_delete(self) -> None:
         if not self._undo:
             return
-        ids = self._undo.pop()
-        self.services.repo.restore_attempts(ids)
+        what, restore = self._undo.pop()
+        restore()
         self.undo_action.setEnabled(bool(self._undo))
         self.undo_button.hide()
-        self.refresh_history()
-        self.statusBar().showMessage(f"Restored {len(ids)} attempt{'s' if len(ids) != 1 else ''}.", 6000)
+        self.statusBar().showMessage(f"Restored {what}.", 6000)
 
     # ------------------------------------------------------------ comments
     def show_comments(self, attempt_id: int) -> None:
@@ -215,9 +222,19 @@ class ReviewMixin:
 
     def delete_comment(self, comment_id: int) -> None:
         removed = self.services.repo.delete_comment(comment_id)
-        if removed and self.current:
+        if not removed:
+            return
+        repo = self.services.repo
+
+        def restore():
+            repo.add_comment(removed["attempt_id"], removed["text"], removed["at_s"], removed["author"],
+                             removed["created_at"])
+            if self.current and self.current["id"] == removed["attempt_id"]:
+                self.show_comments(removed["attempt_id"])
+
+        if self.current:
             self.show_comments(self.current["id"])
-            self.statusBar().showMessage("Comment removed.", 5000)
+        self._push_undo("a comment", restore)
 
     # ------------------------------------------------------------ progress
     def refresh_progress(self) -> None:
