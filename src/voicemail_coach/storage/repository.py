@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
@@ -45,7 +45,6 @@ class HistoryFilter:
     since: str | None = None
     until: str | None = None
     text: str = ""
-    ids: list[int] = field(default_factory=list)
 
     def where(self) -> tuple[str, list]:
         clauses, args = ["a.deleted_at IS NULL"], []
@@ -69,9 +68,6 @@ class HistoryFilter:
             clauses.append("a.transcript LIKE ? ESCAPE '\\'")
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             args.append(f"%{escaped}%")
-        if self.ids:
-            clauses.append(f"a.id IN ({','.join('?' * len(self.ids))})")
-            args.extend(self.ids)
         return " AND ".join(clauses), args
 
 
@@ -345,10 +341,6 @@ class Repository:
         row = self.conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
         self.conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
         return dict(row) if row else None
-
-    @_guard
-    def set_attempt_session(self, attempt_id: int, session_id: int | None) -> None:
-        self.conn.execute("UPDATE attempts SET session_id = ? WHERE id = ?", (session_id, attempt_id))
 
     @_guard
     def attempt_by_origin(self, origin: str) -> int | None:

@@ -77,7 +77,7 @@ class ScoreChart(QWidget):
         p.setPen(AXIS)
         p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignLeft, "first")
         p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignCenter,
-                   f"{n} attempts · line: average of the last 5 · dashes: pass mark")
+                   f"{n} attempt{'s' if n != 1 else ''} · line: average of the last 5 · dashes: pass mark")
         p.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18), Qt.AlignRight, "latest")
 
 

@@ -411,6 +411,8 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.services.repo.set_setting("active_rep", str(rep_id))
             self.refresh_reps()
             self._show_session_banner()
+            if self.tabs.currentWidget() is self.progress_view:
+                self.refresh_progress()
             self.statusBar().showMessage(f"Practising as {self.rep.profile.name}.", 5000)
 
     def edit_profile(self, new: bool = False, first_run: bool = False) -> None:

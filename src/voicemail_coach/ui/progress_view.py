@@ -71,14 +71,17 @@ class ProgressView(QWidget):
         scores = [s for _, s in progress.points]
         if scores:
             recent = scores[-5:]
-            self.headline.setText(f"{rep_name} · {len(scores)} attempts · average of the last {len(recent)}: "
-                                  f"{sum(recent) / len(recent):.0f} · best {max(scores)}")
+            if len(scores) == 1:
+                self.headline.setText(f"{rep_name} · 1 attempt · score {scores[0]}")
+            else:
+                self.headline.setText(f"{rep_name} · {len(scores)} attempts · average of the last {len(recent)}: "
+                                      f"{sum(recent) / len(recent):.0f} · best {max(scores)}")
         else:
             self.headline.setText(f"{rep_name} · no attempts yet — record one on the Practice tab.")
         missed = progress.most_missed
         if missed:
             self.focus.setText(f"<b>Missed most often:</b> {missed.label} — {missed.total - missed.passed} of "
-                               f"{missed.total} attempts.<br>{missed.tip}")
+                               f"{missed.total} attempt{'s' if missed.total != 1 else ''}.<br>{missed.tip}")
         self.focus.setVisible(missed is not None)
         self.scores.set_scores(scores)
         self.rates.set_rates([(r.label, r.rate, r.passed, r.total) for r in progress.rates])
