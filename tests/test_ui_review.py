@@ -169,3 +169,52 @@ def test_comments_on_the_scorecard(qtbot, services, monkeypatch):
     qtbot.keyClick(w, Qt.Key_Z, Qt.ControlModifier)
     assert [c["text"] for c in services.repo.comments(attempt)] == ["Lead with the result"]
     assert "Lead with the result" in w.comments.list.item(0).text()
+
+
+def test_right_click_a_word_or_the_waveform_to_comment_there(qtbot, services, monkeypatch):
+    import numpy as np
+    from PySide6.QtCore import QPoint
+
+    from voicemail_coach.ui.comments import CommentDialog
+
+    seed_history(services, attempts=2, reps=1)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    attempt = services.repo.rows()[0][0]
+    w.open_attempt(attempt)
+    monkeypatch.setattr(CommentDialog, "exec", lambda d: (d.text.setPlainText("Here"), True)[1])
+    w.transcript.comment_requested.emit(3.24)
+    w.waveform.set_audio(np.zeros(16000 * 10, dtype="float32"), 16000)  # a 10 s recording
+    qtbot.mouseClick(w.waveform, Qt.RightButton, pos=QPoint(w.waveform.width() // 2, 10))
+    ats = [c["at_s"] for c in services.repo.comments(attempt)]
+    assert ats[0] == 3.2 and abs(ats[1] - 5.0) < 0.2
+
+
+def test_import_a_review_bundle_in_the_app(qtbot, services, tmp_path):
+    from voicemail_coach.bundles import export_bundle
+    from voicemail_coach.services import Services
+
+    elsewhere = Services(tmp_path / "elsewhere")
+    seed_history(elsewhere, attempts=3, reps=1)
+    bundle = export_bundle(elsewhere, tmp_path / "three.vcbundle", attempt_ids=[r[0] for r in elsewhere.repo.rows()])
+    w = make_window(qtbot, services, FakeSD())
+    w.import_bundle(bundle)
+    qtbot.waitUntil(lambda: w.tabs.currentIndex() == HISTORY_TAB and w.history.model.rowCount() == 3, timeout=10_000)
+    assert "3 attempts imported" in w.statusBar().currentMessage()
+    assert services.repo.rep_by_name("Rep 00") is not None
+
+
+def test_the_board_shows_attempts_saved_by_another_window(qtbot, services, tmp_path):
+    """Two app instances on one data dir: what one saves appears on the other's live board."""
+    from tests.support.seed import graded_corpus
+    from voicemail_coach.services import Services
+
+    rep = services.repo.save_rep(RepProfile("Ana Ruiz", "Acme", "555 201 3344"))
+    session = SessionStore(services.repo).create("Live", [rep.id], ["bakery-payroll"])
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.tabs.setCurrentIndex(SESSIONS_TAB)
+    assert w.board_timer.isActive()
+    assert w.sessions_view.board.cell(rep.id, "bakery-payroll").attempts == 0
+    other = Services(services.dirs.data)  # a second instance: its own connection to the same file
+    result, words = graded_corpus(other)[0]
+    other.repo.add_attempt(rep.id, "bakery-payroll", result, words, None, session_id=session.id)
+    qtbot.waitUntil(lambda: w.sessions_view.board.cell(rep.id, "bakery-payroll").attempts == 1, timeout=5000)

@@ -91,6 +91,7 @@ class Waveform(QWidget):
     """The recording's envelope with the play position; click to seek."""
 
     seek_requested = Signal(float)
+    comment_requested = Signal(float)  # right-click
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -120,8 +121,13 @@ class Waveform(QWidget):
         self.update()
 
     def mousePressEvent(self, event) -> None:
-        if self.duration:
-            self.seek_requested.emit(max(0.0, event.position().x() / self.width() * self.duration))
+        if not self.duration:
+            return
+        at = max(0.0, event.position().x() / self.width() * self.duration)
+        if event.button() == Qt.RightButton:
+            self.comment_requested.emit(at)
+        else:
+            self.seek_requested.emit(at)
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)

@@ -95,6 +95,8 @@ class ReviewMixin:
         s.compare.connect(self.compare_attempts)
         s.export.connect(self.export_session)
         self.comments.add_requested.connect(self.add_comment)
+        self.transcript.comment_requested.connect(self.add_comment)
+        self.waveform.comment_requested.connect(self.add_comment)
         self.comments.delete_requested.connect(self.delete_comment)
         self.comments.seek.connect(self.play_from)
         self.undo_button.clicked.connect(self.undo_delete)
@@ -207,10 +209,13 @@ class ReviewMixin:
         self.waveform.marks = [(c["at_s"], c["at_s"] + 0.35, COMMENT_MARK) for c in comments if c["at_s"] is not None]
         self.waveform.update()
 
-    def add_comment(self) -> None:
+    def add_comment(self, at: float | None = None) -> None:
+        """A comment at ``at`` seconds (a right-clicked word or waveform spot), else where playback is."""
         if not self.current or self.stack.currentIndex() != 1:
             return
-        at = round(self.player.position, 1) if self.player.duration else None
+        if at is None:
+            at = self.player.position if self.player.duration else None
+        at = round(at, 1) if at is not None else None
         author = self.services.repo.setting("reviewer_name") or ""
         dialog = CommentDialog(at, author, self)
         if dialog.exec():

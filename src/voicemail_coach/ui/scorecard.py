@@ -67,6 +67,7 @@ class TranscriptView(QTextBrowser):
     """Words as links (click to play from there); evidence highlighted; the current word marked."""
 
     seek = Signal(float)
+    comment_requested = Signal(float)  # right-click on a word
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -76,6 +77,16 @@ class TranscriptView(QTextBrowser):
         self.spans: list[tuple[float, float, str]] = []
         self.current = -1
         self.setPlaceholderText("The transcript appears here.")
+
+    def contextMenuEvent(self, event) -> None:
+        href = self.anchorAt(event.pos())
+        menu = self.createStandardContextMenu(event.pos())
+        if href.startswith("t:") and self.receivers(self.comment_requested) > 0:
+            at = float(href.split(":", 1)[1])
+            action = menu.addAction(f"Comment at {int(at) // 60}:{int(at) % 60:02d}…")
+            action.triggered.connect(lambda: self.comment_requested.emit(at))
+            menu.insertAction(menu.actions()[0], action)
+        menu.exec(event.globalPos())
 
     def set_content(self, words: list[dict], items: list[dict], text: str = "") -> None:
         self.words = words
