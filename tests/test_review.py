@@ -253,3 +253,19 @@ def test_cli_sessions_export_and_comments(tmp_path, capsys):
     assert "no session named 'Nope'" in capsys.readouterr().err
     assert main(d + ["export", "--rep", "Ana", "-o", str(tmp_path / "x.txt")]) == 2
     assert main(d + ["grade", "--text", text, "--session", "April"]) == 2
+
+
+def test_deleting_a_session_keeps_its_attempts_and_restore_brings_it_back(services, cohort):
+    store = SessionStore(services.repo)
+    session = cohort["session"]
+    before = board_for(services, session)
+    snapshot = store.delete(session.id)
+    assert store.get(session.id) is None and store.all() == []
+    assert len(services.repo.rows()) == 6  # every attempt is still in the history
+    assert services.repo.rows(HistoryFilter(session_id=session.id)) == []
+    store.restore(snapshot)
+    again = store.get(session.id)
+    assert (again.name, again.rep_ids, again.track, again.exemplars) == (
+        session.name, session.rep_ids, session.track, session.exemplars)
+    after = board_for(services, again)
+    assert after.cells == before.cells

@@ -218,3 +218,15 @@ def test_the_board_shows_attempts_saved_by_another_window(qtbot, services, tmp_p
     result, words = graded_corpus(other)[0]
     other.repo.add_attempt(rep.id, "bakery-payroll", result, words, None, session_id=session.id)
     qtbot.waitUntil(lambda: w.sessions_view.board.cell(rep.id, "bakery-payroll").attempts == 1, timeout=5000)
+
+
+def test_delete_a_session_and_undo(qtbot, services):
+    rep = services.repo.save_rep(RepProfile("Ana Ruiz", "Acme", "555 201 3344"))
+    SessionStore(services.repo).create("Doomed", [rep.id], ["bakery-payroll"])
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.tabs.setCurrentIndex(SESSIONS_TAB)
+    w.sessions_view.delete_button.click()
+    assert SessionStore(services.repo).all() == [] and w.sessions_view.empty.isVisible()
+    qtbot.keyClick(w, Qt.Key_Z, Qt.ControlModifier)
+    assert [s.name for s in SessionStore(services.repo).all()] == ["Doomed"]
+    assert w.sessions_view.picker.currentText().startswith("Doomed") and w.sessions_view.table.isVisible()

@@ -93,3 +93,32 @@ class SessionStore:
             (attempt_id, session_id, scenario_id)).rowcount
         if not changed:
             raise StorageError(f"scenario {scenario_id} is not on this session's track")
+
+    @_guard
+    def delete(self, session_id: int) -> tuple[Session, list[int]] | None:
+        """Remove a session (its attempts stay in each rep's history); returns what restore() needs."""
+        session = self.get(session_id)
+        if session is None:
+            return None
+        attempts = [r[0] for r in self.conn.execute("SELECT id FROM attempts WHERE session_id = ?", (session_id,))]
+        self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # attempts' session_id → NULL
+        return session, attempts
+
+    @_guard
+    def restore(self, snapshot: tuple[Session, list[int]]) -> None:
+        """Undo delete(): the same session, id, track, exemplars and attempts."""
+        s, attempts = snapshot
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at) VALUES (?,?,?,?,?)",
+                              (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at))
+            self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
+                                  [(s.id, r) for r in s.rep_ids])
+            self.conn.executemany(
+                "INSERT INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
+                [(s.id, n, sid, s.exemplars.get(sid)) for n, sid in enumerate(s.track)])
+            self.conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?", [(s.id, a) for a in attempts])
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.conn.execute("ROLLBACK")
+            raise

@@ -94,6 +94,7 @@ class ReviewMixin:
         s.record_exemplar.connect(self.record_exemplar)
         s.compare.connect(self.compare_attempts)
         s.export.connect(self.export_session)
+        s.delete.connect(self.delete_session)
         self.comments.add_requested.connect(self.add_comment)
         self.transcript.comment_requested.connect(self.add_comment)
         self.waveform.comment_requested.connect(self.add_comment)
@@ -296,6 +297,22 @@ class ReviewMixin:
         self.tabs.setCurrentIndex(SESSIONS_TAB)
         self.refresh_sessions()
         self.statusBar().showMessage(f"Session “{session.name}” created. Double-click a cell to have that rep record.", 8000)
+
+    def delete_session(self, session_id: int) -> None:
+        snapshot = self.sessions_store.delete(session_id)
+        if snapshot is None:
+            return
+        if self.session_ctx == session_id or (self.exemplar_for and self.exemplar_for[0] == session_id):
+            self.set_session_context(None)
+        self.current_session_id = None
+        self.refresh_sessions()
+
+        def restore():
+            self.sessions_store.restore(snapshot)
+            self.current_session_id = session_id
+            self.refresh_sessions()
+
+        self._push_undo(f"session “{snapshot[0].name}”", restore)
 
     def practise_in_session(self, session_id: int, rep_id: int, scenario_id: str) -> None:
         """A rep takes their turn: their profile, the scenario, and the attempt counts on the board."""

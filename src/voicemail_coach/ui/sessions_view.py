@@ -24,6 +24,7 @@ class SessionsView(QWidget):
     record_exemplar = Signal(int, str)  # session, scenario
     compare = Signal(list)
     export = Signal(int, str)  # session, "pdf" | "csv" | "bundle"
+    delete = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -39,6 +40,9 @@ class SessionsView(QWidget):
         top.addWidget(self.picker)
         self.new_button = QPushButton("New session…")
         top.addWidget(self.new_button)
+        self.delete_button = QPushButton("Delete session")
+        self.delete_button.setToolTip("The session goes; its attempts stay in each rep's history (Ctrl+Z undoes)")
+        top.addWidget(self.delete_button)
         top.addStretch(1)
         self.pdf_button = QPushButton("Report PDF…")
         self.csv_button = QPushButton("Report CSV…")
@@ -77,6 +81,7 @@ class SessionsView(QWidget):
         root.addWidget(self.empty)
 
         self.new_button.clicked.connect(self.new_session)
+        self.delete_button.clicked.connect(lambda: self.session and self.delete.emit(self.session.id))
         self.picker.activated.connect(lambda i: self.session_changed.emit(self.picker.itemData(i)))
         self.table.cellActivated.connect(lambda *_: self._practise())
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
@@ -98,7 +103,10 @@ class SessionsView(QWidget):
         self.picker.blockSignals(False)
         has = bool(sessions)
         self.empty.setVisible(not has)
+        if not has:
+            self.session, self.board = None, None
         for w in (self.table, self.info, self.pdf_button, self.csv_button, self.bundle_button, self.picker,
+                  self.delete_button,
                   self.practise_button, self.exemplar_button, self.compare_button):
             w.setVisible(has)
 
