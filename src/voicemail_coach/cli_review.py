@@ -158,6 +158,7 @@ def cmd_bundle(args) -> int:
 
 def cmd_comment(args) -> int:
     from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.core.transcript import mmss
 
     services = _services(args)
     if services.repo.attempt(args.attempt) is None:
@@ -171,8 +172,7 @@ def cmd_comment(args) -> int:
         print(json.dumps(comments, indent=2))
     else:
         for c in comments:
-            at = "--:--" if c["at_s"] is None else f"{int(c['at_s']) // 60}:{int(c['at_s']) % 60:02d}"
-            print(f"{at}  {c['author'] or 'Trainer'}: {c['text']}")
+            print(f"{mmss(c['at_s'], '--:--')}  {c['author'] or 'Trainer'}: {c['text']}")
     return 0
 
 

@@ -61,6 +61,9 @@ class ScenarioSet:
     def get(self, scenario_id: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
 
+    def titles(self) -> dict[str, str]:
+        return {s.id: s.title for s in self.scenarios}
+
 
 def parse_scenario(data: dict, source: str) -> Scenario:
     sid = str(data.get("id", "")).strip()

@@ -116,3 +116,10 @@ def normalize(words: list[Word]) -> list[Token]:
         if ends and tokens and tokens[-1].text != SENTENCE_BREAK:
             tokens.append(Token(SENTENCE_BREAK, i))
     return tokens
+
+
+def mmss(seconds: float | None, missing: str = "—") -> str:
+    """A moment of a recording as m:ss (``missing`` when there is none)."""
+    if seconds is None:
+        return missing
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"

@@ -53,15 +53,11 @@ class RepReport:
     generated_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M"))
 
 
-def _titles(services: Services) -> dict[str, str]:
-    return {s.id: s.title for s in services.scenarios.scenarios}
-
-
 def card(services: Services, attempt_id: int, titles: dict[str, str] | None = None) -> AttemptCard | None:
     row = services.repo.attempt(attempt_id)
     if row is None:
         return None
-    titles = titles if titles is not None else _titles(services)
+    titles = titles if titles is not None else services.scenarios.titles()
     sid = row["scenario_id"]
     return AttemptCard(row["id"], row["rep"] or "", sid, titles.get(sid or "", sid or "no scenario"),
                        row["created_at"], row["score"] or 0, row["items"], row["transcript"], row["metrics"],
@@ -71,12 +67,12 @@ def card(services: Services, attempt_id: int, titles: dict[str, str] | None = No
 def board_for(services: Services, session: Session) -> Board:
     names = {r.id: r.profile.name for r in services.repo.reps()}
     reps = [(r, names.get(r, f"rep {r}")) for r in session.rep_ids]
-    outcomes = services.repo.item_outcomes(HistoryFilter(session_id=session.id))
+    outcomes = services.repo.item_outcomes(HistoryFilter(session_id=session.id), items=False)
     return build_board(session.pass_mark, reps, session.track, outcomes)
 
 
 def session_report(services: Services, session: Session) -> SessionReport:
-    titles = _titles(services)
+    titles = services.scenarios.titles()
     board = board_for(services, session)
     cards = [c for _, _, aid in board.best_ids() if (c := card(services, aid, titles))]
     rates = item_rates([{"items": {i["id"]: i["passed"] for i in c.items}} for c in cards], services.rubric)
@@ -88,7 +84,7 @@ def session_report(services: Services, session: Session) -> SessionReport:
 
 
 def rep_report(services: Services, rep: Rep) -> RepReport:
-    titles = _titles(services)
+    titles = services.scenarios.titles()
     outcomes = services.repo.item_outcomes(HistoryFilter(rep_id=rep.id))
     prog = progress(outcomes, services.rubric)
     cards = [c for b in prog.bests if (c := card(services, b.attempt_id, titles))]

@@ -10,6 +10,7 @@ import html
 import io
 
 from voicemail_coach.core.progress import ItemRate
+from voicemail_coach.core.transcript import mmss
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
 
 GREEN, AMBER, RED, GREY = "#16a34a", "#d97706", "#dc2626", "#6b7280"
@@ -106,7 +107,7 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
         rows.append(f"<tr><td class='{'pass' if passed else 'fail'}'><b>{'✓' if passed else '✗'}</b></td>"
                     f"<td><b>{_e(it['label'])}</b><br>{detail}</td></tr>")
     comments = "".join(
-        f"<li><b>{_fmt_at(cm.get('at_s'))}</b> {_e(cm.get('author') or 'Trainer')}: {_e(cm['text'])}</li>"
+        f"<li><b>{mmss(cm.get('at_s'))}</b> {_e(cm.get('author') or 'Trainer')}: {_e(cm['text'])}</li>"
         for cm in c.comments)
     m = c.metrics or {}
     facts = []
@@ -121,12 +122,6 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
             f"<table cellpadding='3' cellspacing='0'>{''.join(rows)}</table>"
             f"<p><i>“{_e(c.transcript)}”</i></p>"
             + (f"<p><b>Trainer comments</b></p><ul>{comments}</ul>" if comments else ""))
-
-
-def _fmt_at(at_s) -> str:
-    if at_s is None:
-        return "—"
-    return f"{int(at_s) // 60}:{int(at_s) % 60:02d}"
 
 
 def session_html(report: SessionReport) -> str:

@@ -273,18 +273,26 @@ class Repository:
         return self.conn.execute("SELECT COUNT(*) FROM attempts WHERE deleted_at IS NULL").fetchone()[0]
 
     @_guard
-    def item_outcomes(self, flt: HistoryFilter | None = None) -> list[dict]:
-        """Per attempt: id, created_at, scenario_id, score and {item id: passed}, oldest first (progress, reports)."""
+    def item_outcomes(self, flt: HistoryFilter | None = None, items: bool = True) -> list[dict]:
+        """Per attempt: id, created_at, rep_id, scenario_id, score and (unless ``items`` is false, which spares
+        reading every checklist) {item id: passed}, oldest first (progress, boards, reports)."""
         where, args = (flt or HistoryFilter()).where()
-        sql = f"""SELECT a.id, a.created_at, a.rep_id, a.scenario_id, a.score, a.items_json, a.session_id
+        sql = f"""SELECT a.id, a.created_at, a.rep_id, a.scenario_id, a.score, a.session_id
+                         {', a.items_json' if items else ''}
                   FROM attempts a WHERE {where} ORDER BY a.created_at, a.id"""
         out = []
         for row in self.conn.execute(sql, args):
-            items = json.loads(row["items_json"])
-            out.append({"id": row["id"], "created_at": row["created_at"], "rep_id": row["rep_id"],
-                        "scenario_id": row["scenario_id"], "score": row["score"], "session_id": row["session_id"],
-                        "items": {i["id"]: bool(i["passed"]) for i in items}})
+            outcome = {"id": row["id"], "created_at": row["created_at"], "rep_id": row["rep_id"],
+                       "scenario_id": row["scenario_id"], "score": row["score"], "session_id": row["session_id"]}
+            if items:
+                outcome["items"] = {i["id"]: bool(i["passed"]) for i in json.loads(row["items_json"])}
+            out.append(outcome)
         return out
+
+    @_guard
+    def data_version(self) -> int:
+        """Changes whenever another connection (another window, another process) commits to the database."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     # ------------------------------------------------------ delete with undo
     @_guard

@@ -87,6 +87,11 @@ class SessionStore:
         return [self.get(i) for i in ids]
 
     @_guard
+    def exemplar_ids(self) -> set[int]:
+        """Every attempt that is some session's exemplar."""
+        return {r[0] for r in self.conn.execute("SELECT exemplar_id FROM session_track WHERE exemplar_id IS NOT NULL")}
+
+    @_guard
     def set_exemplar(self, session_id: int, scenario_id: str, attempt_id: int | None) -> None:
         changed = self.conn.execute(
             "UPDATE session_track SET exemplar_id = ? WHERE session_id = ? AND scenario_id = ?",

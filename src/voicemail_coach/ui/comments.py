@@ -9,15 +9,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-
-def fmt_at(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+from voicemail_coach.core.transcript import mmss
 
 
 class CommentDialog(QDialog):
     def __init__(self, at_s: float | None, author: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"Comment at {fmt_at(at_s)}")
+        self.setWindowTitle(f"Comment at {mmss(at_s)}")
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.author = QLineEdit(author)
@@ -26,7 +24,7 @@ class CommentDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("What should the rep hear at this moment?")
         self.text.setFixedHeight(90)
-        form.addRow(f"At {fmt_at(at_s)}", self.text)
+        form.addRow(f"At {mmss(at_s)}", self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Add comment")
         buttons.accepted.connect(self._accept)
@@ -71,7 +69,7 @@ class CommentsPanel(QWidget):
     def set_comments(self, comments: list[dict]) -> None:
         self.list.clear()
         for c in comments:
-            item = QListWidgetItem(f"{fmt_at(c['at_s'])}   {c['author'] or 'Trainer'}: {c['text']}")
+            item = QListWidgetItem(f"{mmss(c['at_s'])}   {c['author'] or 'Trainer'}: {c['text']}")
             item.setData(Qt.UserRole, c["id"])
             item.setData(Qt.UserRole + 1, c["at_s"])
             item.setToolTip(f"{c['text']}\n— {c['author'] or 'Trainer'}, {c['created_at'].replace('T', ' ').rstrip('Z')}")

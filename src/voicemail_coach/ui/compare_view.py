@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.audio.player import Player, PlayerError
+from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.meters import Waveform
 from voicemail_coach.ui.scorecard import FAIL_COLOR, PASS_COLOR, TranscriptView, score_color
 
@@ -28,10 +29,6 @@ def _delta(value, base, better: int | None = 1, fmt: str = "{:+.0f}") -> str:
     diff = value - base
     color = "#6b7280" if better is None else (PASS_COLOR if diff * better > 0 else FAIL_COLOR)
     return f" <span style='color:{color}'>({fmt.format(diff)})</span>"
-
-
-def _fmt_time(seconds: float) -> str:
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 class _Column:
@@ -135,7 +132,7 @@ class CompareView(QWidget):
         for c, row in enumerate(rows, start=1):
             notes = comments.get(row["id"], [])
             text = "<br>".join(
-                f"<a href='{n['at_s'] if n['at_s'] is not None else 0}'>{_fmt_time(n['at_s'] or 0)}</a> "
+                f"<a href='{n['at_s'] if n['at_s'] is not None else 0}'>{mmss(n['at_s'] or 0)}</a> "
                 f"<b>{_esc(n['author'] or 'Trainer')}</b>: {_esc(n['text'])}" for n in notes) or "—"
             label = QLabel(text)
             label.setWordWrap(True)
@@ -270,7 +267,7 @@ class CompareView(QWidget):
             if active:
                 col.waveform.set_position(pos)
                 col.transcript.follow(pos)
-                col.position.setText(_fmt_time(pos))
+                col.position.setText(mmss(pos))
         if not self.player.playing:
             self.timer.stop()
 

@@ -24,6 +24,7 @@ from voicemail_coach.audio.prompts import RATE, beep, with_gap
 from voicemail_coach.audio.recorder import RecorderError, input_devices
 from voicemail_coach.core.rubric import CONTENT_ITEMS
 from voicemail_coach.core.scenarios import Scenario, parse_scenario
+from voicemail_coach.core.transcript import mmss as _fmt
 from voicemail_coach.practice import Attempt, Practice
 from voicemail_coach.services import Services
 from voicemail_coach.ui.comments import CommentsPanel
@@ -44,10 +45,6 @@ class _Bridge(QObject):
     auto_stop = Signal()
     device_error = Signal(str)
     beep_done = Signal()
-
-
-def _fmt(seconds: float) -> str:
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 class MainWindow(ReviewMixin, QMainWindow):

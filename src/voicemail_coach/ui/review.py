@@ -5,7 +5,6 @@ player, status bar and practice page."""
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,10 +15,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 from voicemail_coach.audio.player import Player
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.progress import progress
+from voicemail_coach.core.transcript import mmss
 from voicemail_coach.storage.db import StorageError
 from voicemail_coach.storage.repository import HistoryFilter
 from voicemail_coach.storage.sessions import SessionStore
-from voicemail_coach.ui.comments import CommentDialog, fmt_at
+from voicemail_coach.ui.comments import CommentDialog
 from voicemail_coach.ui.compare_view import CompareView
 from voicemail_coach.ui.history_view import HistoryView
 from voicemail_coach.ui.progress_view import ProgressView
@@ -52,8 +52,10 @@ class ReviewMixin:
         self.undo_button.setFocusPolicy(Qt.NoFocus)
         self.undo_button.hide()
         self.statusBar().addWidget(self.undo_button)
-        self.board_timer = QTimer(self, interval=2000)  # other windows or machines' imports show up too
-        self.board_timer.timeout.connect(self.refresh_board)
+        # another window's attempts show up too; the board is rebuilt only when the database changed
+        self.board_timer = QTimer(self, interval=2000)
+        self.board_timer.timeout.connect(self._poll_board)
+        self._seen_version: int | None = None
 
     def _review_menus(self, file_menu, view_menu) -> None:
         self.import_bundle_action = QAction("Import a review &bundle…", self, shortcut=QKeySequence("Ctrl+Shift+O"))
@@ -122,16 +124,13 @@ class ReviewMixin:
         else:
             self.board_timer.stop()
 
-    def _titles(self) -> dict[str, str]:
-        return {s.id: s.title for s in self.services.scenarios.scenarios}
-
     # ------------------------------------------------------------- history
     def refresh_history(self) -> None:
         repo = self.services.repo
         self.history.set_choices([(r.id, r.profile.name) for r in repo.reps()],
                                  [(s.id, s.title) for s in self.services.scenarios.scenarios])
         flt = self.history.current_filter()
-        self.history.set_rows(repo.rows(flt), self._titles(), repo.count())
+        self.history.set_rows(repo.rows(flt), self.services.scenarios.titles(), repo.count())
 
     def _c_pressed(self) -> None:
         """C compares in History and comments on the scorecard."""
@@ -165,9 +164,9 @@ class ReviewMixin:
         self.player.stop()
         rubric = self.services.rubric
         labels = {k: rubric.label_tip(k)[0] for k in (*rubric.items, *rubric.touch)}
-        exemplars = {a for s in self.sessions_store.all() for a in s.exemplars.values()}
+        exemplars = self.sessions_store.exemplar_ids()
         comments = {r["id"]: self.services.repo.comments(r["id"]) for r in rows}
-        self.compare_view.show_attempts(rows, self._titles(), comments, labels, exemplars)
+        self.compare_view.show_attempts(rows, self.services.scenarios.titles(), comments, labels, exemplars)
         self.tabs.setCurrentIndex(COMPARE_TAB)
 
     # ----------------------------------------------------- delete and undo
@@ -224,7 +223,7 @@ class ReviewMixin:
             self.services.repo.set_setting("reviewer_name", author)
             self.services.repo.add_comment(self.current["id"], dialog.text.toPlainText().strip(), at, author)
             self.show_comments(self.current["id"])
-            self.statusBar().showMessage(f"Comment added at {fmt_at(at)}.", 5000)
+            self.statusBar().showMessage(f"Comment added at {mmss(at)}.", 5000)
 
     def delete_comment(self, comment_id: int) -> None:
         removed = self.services.repo.delete_comment(comment_id)
@@ -248,7 +247,7 @@ class ReviewMixin:
             return
         outcomes = self.services.repo.item_outcomes(HistoryFilter(rep_id=self.rep.id))
         self.progress_view.show_progress(self.rep.profile.name, progress(outcomes, self.services.rubric),
-                                         self._titles())
+                                         self.services.scenarios.titles())
 
     # ------------------------------------------------------------ sessions
     def refresh_sessions(self) -> None:
@@ -263,6 +262,12 @@ class ReviewMixin:
         self.current_session_id = session_id
         self.refresh_board()
 
+    def _poll_board(self) -> None:
+        version = self.services.repo.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self.refresh_board()
+
     def refresh_board(self) -> None:
         from voicemail_coach.reports.build import board_for
 
@@ -275,7 +280,7 @@ class ReviewMixin:
         for sid in session.track:
             row = self.services.repo.attempt(session.exemplars[sid]) if sid in session.exemplars else None
             scores[sid] = row["score"] if row else None
-        self.sessions_view.show_board(session, board, self._titles(), trainer.profile.name if trainer else "", scores)
+        self.sessions_view.show_board(session, board, self.services.scenarios.titles(), trainer.profile.name if trainer else "", scores)
 
     def new_session(self) -> None:
         repo = self.services.repo
@@ -408,12 +413,11 @@ class ReviewMixin:
         if fmt == "bundle":
             self.export_bundle(None, session_id)
             return
-        safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in session.name).strip() or "session"
-        path = self._save_path("Export the session report", f"{safe}.{fmt}",
+        path = self._save_path("Export the session report", f"{_file_stem(session.name, 'session')}.{fmt}",
                                "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
-        if path is None:
-            return
-        self._write_report(lambda: session_report(self.services, session), fmt, path, write_report)
+        if path is not None:
+            self._export("Export", lambda: write_report(session_report(self.services, session), fmt, path),
+                         f"Wrote {path}")
 
     def export_rep_report(self, fmt: str) -> None:
         from voicemail_coach.reports import write_report
@@ -421,43 +425,38 @@ class ReviewMixin:
 
         if self.rep is None:
             return
-        path = self._save_path("Export the progress report", f"{self.rep.profile.name}.{fmt}",
+        rep = self.rep
+        path = self._save_path("Export the progress report", f"{_file_stem(rep.profile.name, 'rep')}.{fmt}",
                                "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
         if path is not None:
-            self._write_report(lambda: rep_report(self.services, self.rep), fmt, path, write_report)
-
-    def _write_report(self, build, fmt: str, path: Path, write) -> None:
-        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            t0 = time.perf_counter()
-            write(build(), fmt, path)
-            self.last_export_s = time.perf_counter() - t0
-        except (StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Export", str(exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Wrote {path}", 10000)
+            self._export("Export", lambda: write_report(rep_report(self.services, rep), fmt, path), f"Wrote {path}")
 
     def export_bundle(self, attempt_ids: list[int] | None, session_id: int | None) -> None:
-        from voicemail_coach.bundles import SUFFIX, BundleError, export_bundle
+        from voicemail_coach.bundles import SUFFIX, export_bundle
 
-        name = "session" if session_id else (f"attempt-{attempt_ids[0]}" if len(attempt_ids) == 1 else "attempts")
         if session_id:
-            session = self.sessions_store.get(session_id)
-            name = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in session.name).strip() or name
+            name = _file_stem(self.sessions_store.get(session_id).name, "session")
+        else:
+            name = f"attempt-{attempt_ids[0]}" if len(attempt_ids) == 1 else "attempts"
         path = self._save_path("Export a review bundle", f"{name}{SUFFIX}", f"Review bundle (*{SUFFIX})")
-        if path is None:
-            return
+        if path is not None:
+            self._export("Export a review bundle",
+                         lambda: export_bundle(self.services, path, attempt_ids=attempt_ids, session_id=session_id),
+                         f"Wrote {path}. Open it on another machine with File ▸ Import a review bundle.")
+
+    def _export(self, title: str, write: Callable[[], object], done: str) -> None:
+        """Write a report or bundle under a wait cursor (quick: well under a second for a 30-rep session)."""
+        from voicemail_coach.bundles import BundleError
+
         QGuiApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            export_bundle(self.services, path, attempt_ids=attempt_ids, session_id=session_id)
-        except (BundleError, StorageError) as exc:
-            QMessageBox.warning(self, "Export a review bundle", str(exc))
+            write()
+        except (StorageError, BundleError, OSError) as exc:
+            QMessageBox.warning(self, title, str(exc))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Wrote {path}. Open it on another machine with File ▸ Import a review bundle.", 10000)
+        self.statusBar().showMessage(done, 10000)
 
     def import_bundle(self, path: Path | None = None) -> None:
         from voicemail_coach.bundles import SUFFIX, import_bundle
@@ -489,3 +488,8 @@ class ReviewMixin:
             self.tabs.setCurrentIndex(HISTORY_TAB)
             self.refresh_history()
         self.statusBar().showMessage("; ".join(parts) + ".", 12000)
+
+
+def _file_stem(name: str, fallback: str) -> str:
+    """A name as a file name: letters, digits, spaces, dashes and underscores."""
+    return "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in name).strip() or fallback

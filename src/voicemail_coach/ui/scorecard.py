@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from voicemail_coach.core.transcript import mmss
+
 PASS_COLOR = "#16a34a"
 FAIL_COLOR = "#dc2626"
 
@@ -83,7 +85,7 @@ class TranscriptView(QTextBrowser):
         menu = self.createStandardContextMenu(event.pos())
         if href.startswith("t:") and self.receivers(self.comment_requested) > 0:
             at = float(href.split(":", 1)[1])
-            action = menu.addAction(f"Comment at {int(at) // 60}:{int(at) % 60:02d}…")
+            action = menu.addAction(f"Comment at {mmss(at)}…")
             action.triggered.connect(lambda: self.comment_requested.emit(at))
             menu.insertAction(menu.actions()[0], action)
         menu.exec(event.globalPos())
