@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.support
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One converted speech model for the whole run (and the app processes it starts), not one per test.
+os.environ.setdefault("VOICEMAIL_COACH_CACHE", str(Path(os.environ.get("TMPDIR", "/tmp")) / "voicemail-coach-test-cache"))
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +35,20 @@ def audio_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def transcriber():
-    from voicemail_coach.speech.transcriber import Transcriber
+    """The default engine, as the app would build it."""
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.speech.engines import create_transcriber
 
-    t = Transcriber()
+    t = create_transcriber("auto", cache_root=DataDir().cache)
+    t.load()
+    return t
+
+
+@pytest.fixture(scope="session")
+def whisper():
+    from voicemail_coach.speech.transcriber import WhisperTranscriber
+
+    t = WhisperTranscriber()
     t.load()
     return t
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voicemail_coach.speech.chunking import MAX_CHUNK_S, SAMPLE_RATE, TARGET_CHUNK_S, Span, plan_chunks, speech_spans
+from voicemail_coach.speech.chunking import (
+    MAX_CHUNK_S, SAMPLE_RATE, STEP, ChunkPlanner, Span, file_chunks, plan_chunks, speech_spans,
+)
 
 S = SAMPLE_RATE
 
@@ -21,16 +23,11 @@ def test_chunks_close_at_the_first_pause_after_the_target():
     assert all((c.end - c.start) / S <= MAX_CHUNK_S for c in chunks)
 
 
-@pytest.mark.parametrize("heard", [5.0, 9.2, 9.6, 13.0, 18.2, 19.0])
-def test_live_plan_is_a_prefix_of_the_final_plan(heard):
-    spans = spans_every([(0, 3), (3.5, 7), (7.4, 9), (9.5, 12), (12.4, 18), (18.5, 20)])
-    final = plan_chunks(spans, 20 * S)
-    total = int(heard * S)
-    visible = [Span(s.start, min(s.end, total)) for s in spans if s.start < total]
-    live = plan_chunks(visible, total, final=False)
-    assert live == final[: len(live)]
-    # nothing is closed before its pause has been heard
-    assert all(c.end <= total - 0.3 * S for c in live)
+def test_a_span_still_being_spoken_never_closes_a_chunk():
+    spans = spans_every([(0, 3), (3.5, 9)])
+    still_talking = spans[:1] + [Span(spans[1].start, spans[1].end, open=True)]
+    assert plan_chunks(still_talking, 9 * S, final=False) == []
+    assert plan_chunks(spans, int(9.5 * S), final=False) == [Span(0, 9 * S)]
 
 
 def test_breaths_are_found_in_continuous_sound():
@@ -45,16 +42,60 @@ def test_breaths_are_found_in_continuous_sound():
     assert len(cuts) == 3
     for found, breath in zip(cuts, (6.0, 11.0, 15.5)):
         assert breath <= found <= breath + 0.15
+    # while the audio is still arriving a cut is only made once the second after it is heard
+    early = [c / S for c in _breaths(audio, 0, len(audio), available=int(11.5 * S), final=False)]
+    assert early == cuts[:1]
 
 
-def test_a_voice_without_long_pauses_is_still_cut(audio_cache):
-    """flite's voices run phrases together; breaths keep its chunks near the target."""
+@pytest.fixture(scope="module")
+def spoken(audio_cache):
     from tests.support.corpus import load_corpus
     from tests.support.synth import synthesize
     from voicemail_coach.audio.files import load_for_speech
 
-    vm = next(v for v in load_corpus() if v.id == "strong-06")
-    audio = load_for_speech(synthesize(vm.text, audio_cache, voice=5))
-    chunks = plan_chunks(speech_spans(audio), len(audio))
+    by_id = {v.id: (n, v) for n, v in enumerate(load_corpus())}
+    out = []
+    for vm_id, voice in (("strong-06", 5), ("strong-01", 0), ("strong-13", 2)):
+        n, vm = by_id[vm_id]
+        out.append(load_for_speech(synthesize(vm.text, audio_cache, voice=voice)))
+    return out
+
+
+def test_a_voice_without_long_pauses_is_still_cut(spoken):
+    """flite's voices run phrases together; breaths keep its chunks near the target."""
+    audio = spoken[0]
+    chunks = file_chunks(audio)
     assert len(chunks) >= 3
     assert all((c.end - c.start) / S <= MAX_CHUNK_S for c in chunks)
+    assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:]))
+    assert len(speech_spans(audio)) >= 3
+
+
+@pytest.mark.parametrize("block", [1600, 4000, 8192, 33333])
+def test_live_chunks_are_the_file_chunks_whatever_the_timing(spoken, block):
+    """Blocks of any size, the planner consulted at any moment: the same cuts as the file path."""
+    rng = np.random.default_rng(block)
+    for audio in spoken:
+        planner = ChunkPlanner()
+        live: list[Span] = []
+        for i in range(0, len(audio), block):
+            planner.extend(audio[i : i + block])
+            if rng.random() < 0.5:  # a busy worker does not look at every block
+                live += planner.advance()
+        live += planner.finish()
+        assert live == file_chunks(audio)
+
+
+def test_speculated_chunks_are_the_final_ones_when_the_rep_stops_after_a_pause(spoken):
+    guessed_any = 0
+    for speech in spoken:
+        for cut in (10.0, 14.0, 18.0):
+            # the rep stops a second after the last word (cut mid-phrase, then quiet)
+            audio = np.concatenate([speech[: int(cut * S)], np.zeros(S, dtype=np.float32)])
+            planner = ChunkPlanner()
+            planner.extend(audio)
+            closed = planner.advance()
+            guessed = planner.speculate()
+            guessed_any += bool(guessed)
+            assert closed + guessed == file_chunks(audio)
+    assert guessed_any >= 3  # (the others were closed as ordinary chunks already)

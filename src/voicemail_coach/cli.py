@@ -27,6 +27,9 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     extra = {} if defaults else {"default": argparse.SUPPRESS}
     common.add_argument("--data-dir", type=Path, help="keep every file the app writes under DIR (also VOICEMAIL_COACH_HOME)", **extra)
     common.add_argument("--json", action="store_true", help="print JSON instead of text", **extra)
+    common.add_argument("--engine", choices=["auto", "moonshine", "faster-whisper"],
+                        help="speech engine (default auto: Moonshine where it runs, else faster-whisper; "
+                             "also VOICEMAIL_COACH_ENGINE)", **extra)
     return common
 
 
@@ -85,11 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
 def _services(args):
     from voicemail_coach.services import Services
 
-    services = Services(args.data_dir, getattr(args, "model_dir", None))
+    services = Services(args.data_dir, getattr(args, "model_dir", None), getattr(args, "engine", None),
+                        progress=_progress_line if sys.stderr.isatty() else None)
     _ = services.repo  # open (or repair) the database first, so its notice comes before the output
     for notice in services.notices:
         print(f"voicemail-coach: {notice}", file=sys.stderr)
     return services
+
+
+def _progress_line(what: str, done: float) -> None:
+    """Progress of a slow one-off step (preparing the speech model) on one terminal line."""
+    end = "\n" if done >= 1.0 else ""
+    print(f"\r{what}… {done:4.0%}", end=end, file=sys.stderr, flush=True)
 
 
 def _profile_from(args, services):
@@ -142,6 +152,7 @@ def cmd_grade(args) -> int:
     )
     timings: dict = {"transcribe_s": 0.0}
     words_json: list[dict] = []
+    engine = None
     if args.audio is not None:
         from voicemail_coach.audio.files import load_for_speech
 
@@ -151,6 +162,7 @@ def cmd_grade(args) -> int:
         transcript = transcriber.transcribe_audio(audio, [rep.name, rep.company, prospect.name, prospect.company])
         timings["transcribe_s"] = round(time.perf_counter() - t0, 3)
         timings["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
+        engine = transcriber.label
         from voicemail_coach.practice import words_json as timed_words
 
         words_json = timed_words(transcript)
@@ -161,6 +173,8 @@ def cmd_grade(args) -> int:
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
     out = result.to_dict()
     out["timings"] = timings
+    if engine:
+        out["engine"] = engine
     session_id = None
     if args.session:
         from voicemail_coach.cli_review import _session
@@ -297,7 +311,7 @@ def open_app(args) -> int:
             raise CliError(f"the desktop app cannot start: {exc}") from None
         build_parser().print_help()
         return 0
-    return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir)
+    return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir, engine=args.engine)
 
 
 COMMANDS = {"grade": cmd_grade, "grade-email": cmd_grade_email, "scenarios": cmd_scenarios, "profile": cmd_profile, "history": cmd_history}

@@ -11,6 +11,7 @@ import platformdirs
 
 APP_NAME = "voicemail-coach"
 HOME_ENV = "VOICEMAIL_COACH_HOME"
+CACHE_ENV = "VOICEMAIL_COACH_CACHE"  # where a converted speech model is kept (tests share one)
 
 
 @lru_cache(maxsize=1)
@@ -35,10 +36,14 @@ class DataDir:
             self.data = base
             self.logs = base / "logs"
             self.config = base
+            self.cache = base / "cache"
         else:
             self.data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
             self.logs = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
             self.config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+            self.cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+        if os.environ.get(CACHE_ENV):
+            self.cache = Path(os.environ[CACHE_ENV]).expanduser().resolve()
 
     @property
     def database(self) -> Path:

@@ -14,9 +14,16 @@ log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None):
+    def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None,
+                 engine: str | None = None, progress=None):
+        import os
+
+        from voicemail_coach.speech.engines import ENGINE_ENV
+
         self.dirs = DataDir(data_dir)
         self.model_dir = model_dir
+        self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"
+        self.progress = progress  # called with (what, fraction) while a model is prepared
         self.notices: list[str] = []  # things the user must be told once (a database set aside, …)
 
     @cached_property
@@ -50,8 +57,9 @@ class Services:
 
     @cached_property
     def transcriber(self):
-        from voicemail_coach.speech.model import resolve_model
-        from voicemail_coach.speech.transcriber import Transcriber
+        from voicemail_coach.speech.engines import create_transcriber
 
-        cache = self.dirs.data / "model-verified.json"
-        return Transcriber(resolve_model(self.model_dir, cache_file=cache))
+        return create_transcriber(
+            self.engine, self.model_dir, cache_root=self.dirs.cache,
+            verified_cache=self.dirs.data / "model-verified.json", progress=self.progress,
+        )

@@ -165,8 +165,11 @@ class Recorder:
             if self.frames >= cap:
                 continue
             block = block[: cap - self.frames]
+            # the file holds 16-bit samples; listeners get exactly those samples back, so live
+            # transcription hears what a later decode of the file hears, to the last bit
+            pcm = np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16)
             try:
-                self._file.write(block)
+                self._file.write(pcm)
             except Exception as exc:  # a full disk, a removed drive
                 self._fail(_disk_message(exc, self.path.parent))
                 break
@@ -176,8 +179,9 @@ class Recorder:
             self.level_rms = float(np.sqrt(np.mean(np.square(block)))) if len(block) else 0.0
             self._peak = max(self._peak, peak)
             self._clipped += int(np.count_nonzero(np.abs(block) >= CLIP_LEVEL))
+            heard = pcm.astype(np.float32) / 32768.0
             for fn in self._listeners:
-                fn(block)
+                fn(heard)
             now = time.monotonic()
             if now - last_flush > 0.5:
                 self._file.flush()

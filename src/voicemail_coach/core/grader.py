@@ -99,6 +99,8 @@ class _Index:
         out = []
         for m in pattern.finditer(self.text):
             a, b = m.span(group)
+            while a < b and self.text[a] == " ":  # a slot group starts at the space before its words
+                a += 1
             if b <= a:
                 continue
             first, last = self.token_at(a), self.token_at(b - 1)
@@ -131,6 +133,16 @@ _SLOT_FILLERS = {
     "someone", "over", "also", "again", "back", "glad", "happy", "going", "your", "our", "my",
     "me", "you", "one", "of", "on", "and", "to", "is", "be", "so", "now", "quickly",
 }
+# Everyday words that follow a greeting or fill a slot ("Hi, sorry to bother you", "Hey, it's
+# Jason", "Hello there"): never loosely credited as a name, however close they sound.
+_NOT_NAMES = _SLOT_FILLERS | {
+    "hi", "hey", "hello", "there", "sorry", "everyone", "all", "folks", "guys", "again", "good",
+    "this", "it", "its", "i", "im", "ive", "id", "ill", "how", "hope", "quick", "thanks", "thank",
+    "sir", "madam", "friend", "morning", "afternoon", "evening", "bother", "apologies", "apologize",
+    "we", "are", "was", "were", "am", "it's", "that", "who", "what", "are", "yes", "no", "okay",
+    "ok", "well", "uh", "um", "so", "but", "if", "for", "at", "in", "by", "as", "do", "did",
+    "not", "know", "busy", "call", "calls", "name", "mister", "mrs", "ms", "mr", "dr", "doctor",
+}
 
 
 def _slot_hits(idx: _Index, slot: re.Pattern, parts: list[str], relax: float, company: bool = False) -> list[matching.Hit]:
@@ -141,7 +153,7 @@ def _slot_hits(idx: _Index, slot: re.Pattern, parts: list[str], relax: float, co
             first += 1
         while last >= first and idx.tokens[last].text in _SLOT_FILLERS:
             last -= 1
-        if first > last:
+        if first > last or any(t.text in _NOT_NAMES for t in idx.sub(first, last)):
             continue
         segment = idx.sub(first, last)
         if company:

@@ -21,7 +21,7 @@ _TEENS = {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 # Homophones the recognizer writes for digits; trusted only between two digit tokens.
-_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8", "free": "3", "tree": "3", "fife": "5", "nought": "0"}
+_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate": "8", "free": "3", "tree": "3", "fife": "5", "nought": "0"}
 _REPEATS = {"double": 2, "triple": 3}
 
 

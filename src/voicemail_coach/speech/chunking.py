@@ -1,8 +1,12 @@
-"""Cut speech into chunks at pauses (Silero VAD, shipped with faster-whisper).
+"""Cut speech into chunks at pauses, the same way live and from a file.
 
-Whole-file and live transcription both decode chunk by chunk, so they see the
-same pieces of audio: a short chunk also keeps tiny.en from dropping the end of
-a window or looping on a digit.
+Silero VAD (shipped with faster-whisper) is causal: the speech probability of
+a 32 ms window depends only on the audio before it. ``ChunkPlanner`` runs it in
+fixed steps and decides at each step boundary, from the audio up to that
+boundary alone, which chunks are closed. The live path feeds the planner as
+the rep speaks; the file path feeds it the whole recording; both see the same
+boundaries, so they cut the same audio at the same places and the recording
+gets one grade, however it was decoded.
 """
 
 from __future__ import annotations
@@ -12,11 +16,20 @@ from dataclasses import dataclass
 import numpy as np
 
 SAMPLE_RATE = 16000
+WINDOW = 512  # Silero's window: 32 ms
+STEP_WINDOWS = 16  # decisions are taken every 16 windows (0.512 s) of audio
+STEP = WINDOW * STEP_WINDOWS
+THRESHOLD, NEG_THRESHOLD = 0.5, 0.35
+MIN_SPEECH_S = 0.25
 MIN_PAUSE_S = 0.35  # a pause this long is a place the audio may be cut
 TARGET_CHUNK_S = 8.0  # cut at the first pause after this much audio
 SOFT_TARGET_S = 13.0  # or at the first breath after this much, when no pause comes
 MAX_CHUNK_S = 20.0  # never hand the model more than this in one piece
 PAD_S = 0.2
+
+FRAME = 480  # 30 ms, for the breath detector
+QUIET_FRAMES = 4  # 120 ms of near-silence is a breath between phrases
+CONTEXT_FRAMES = 33  # about one second either side sets what "quiet" means here
 
 
 @dataclass(frozen=True)
@@ -24,50 +37,105 @@ class Span:
     start: int  # samples
     end: int
     soft: bool = False  # ends at a breath rather than a real pause: a cut of last resort
+    open: bool = False  # still being spoken: its end is only where the audio ends so far
 
 
-FRAME = 480  # 30 ms
-QUIET_FRAMES = 4  # 120 ms of near-silence is a breath between phrases
-CONTEXT_FRAMES = 33  # about one second either side sets what "quiet" means here
+class VadStream:
+    """Silero speech probabilities, computed window by window as audio arrives."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(64, dtype=np.float32)
+        self.probs = np.zeros(0, dtype=np.float32)
+
+    def feed(self, windows: np.ndarray) -> None:
+        """Probabilities for whole windows (a multiple of WINDOW samples) that follow the last ones."""
+        if not len(windows):
+            return
+        batch = windows.reshape(-1, WINDOW)
+        context = np.concatenate([self._context[None, :], batch[:-1, -64:]])
+        self._context = batch[-1, -64:].copy()
+        out, self._h, self._c = self._session.run(
+            None, {"input": np.concatenate([context, batch], axis=1), "h": self._h, "c": self._c}
+        )
+        self.probs = np.concatenate([self.probs, np.asarray(out, dtype=np.float32).reshape(-1)])
 
 
-def speech_spans(audio: np.ndarray, final: bool = True) -> list[Span]:
-    """Speech found by Silero VAD, with long spans also split at short breaths.
+def spans_from_probs(probs: np.ndarray, total: int, final: bool) -> list[Span]:
+    """Speech spans in samples. A span is closed once MIN_PAUSE_S of silence follows it, and never
+    changes after that; with ``final`` the speech still going on at the end is closed there."""
+    min_silence = int(MIN_PAUSE_S * SAMPLE_RATE)
+    pad = int(PAD_S * SAMPLE_RATE)
+    raw: list[tuple[int, int, bool]] = []
+    triggered, start, temp_end = False, 0, 0
+    for i, p in enumerate(probs):
+        pos = i * WINDOW
+        if p >= THRESHOLD:
+            temp_end = 0
+            if not triggered:
+                triggered, start = True, pos
+            continue
+        if triggered and p < NEG_THRESHOLD:
+            temp_end = temp_end or pos
+            if pos - temp_end >= min_silence:
+                raw.append((start, temp_end, False))
+                triggered, temp_end = False, 0
+    if triggered:
+        if final:
+            raw.append((start, temp_end or total, False))
+        else:
+            raw.append((start, total, True))
+    spans: list[Span] = []
+    for s, e, is_open in raw:
+        if not is_open and e - s < MIN_SPEECH_S * SAMPLE_RATE:
+            continue  # a click, not a word
+        s = max(spans[-1].end if spans else 0, s - pad)
+        e = total if is_open else min(total, e + pad)
+        spans.append(Span(s, e, open=is_open))
+    return spans
 
-    Some voices never pause long enough for the VAD to end a span; a run of
-    frames much quieter than the second around them is a safe cut as well. With
-    ``final=False`` no cut is made in the last second, whose context is unknown.
-    """
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    opts = VadOptions(min_silence_duration_ms=int(MIN_PAUSE_S * 1000), speech_pad_ms=int(PAD_S * 1000))
-    spans = [Span(s["start"], s["end"]) for s in get_speech_timestamps(audio, opts)]
+def split_at_breaths(audio: np.ndarray, spans: list[Span], available: int, final: bool) -> list[Span]:
+    """Long spans also split at short breaths: some voices never pause long enough for the VAD."""
     out: list[Span] = []
-    limit = len(audio) if final else len(audio) - CONTEXT_FRAMES * FRAME
     for span in spans:
         if span.end - span.start <= TARGET_CHUNK_S * SAMPLE_RATE:
             out.append(span)
             continue
         start = span.start
-        for cut in _breaths(audio, span.start, min(span.end, limit)):
+        for cut in _breaths(audio, span.start, span.end, available if not final else len(audio), final):
             if cut - start >= SAMPLE_RATE:  # no sliver chunks
                 out.append(Span(start, cut, soft=True))
                 start = cut
-        out.append(Span(start, span.end))
+        out.append(Span(start, span.end, open=span.open))
     return out
 
 
-def _breaths(audio: np.ndarray, start: int, end: int) -> list[int]:
-    """Sample positions in the middle of short quiet runs between ``start`` and ``end``."""
+def _breaths(audio: np.ndarray, start: int, end: int, available: int | None = None, final: bool = True) -> list[int]:
+    """Sample positions in the middle of short quiet runs between ``start`` and ``end``.
+
+    A frame is judged against the second around it; until ``final``, only frames whose
+    whole second of context has been heard are judged, so a cut never moves once made.
+    """
+    available = len(audio) if available is None else min(available, len(audio))
     n = (end - start) // FRAME
+    n_ctx = (available - start) // FRAME  # frames of audio there are to judge against
     if n < 2 * CONTEXT_FRAMES:
         return []
-    frames = audio[start : start + n * FRAME].reshape(n, FRAME)
+    frames = audio[start : start + n_ctx * FRAME].reshape(n_ctx, FRAME)
     rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
     cuts: list[int] = []
     run = 0
     for i in range(n):
-        lo, hi = max(0, i - CONTEXT_FRAMES), min(n, i + CONTEXT_FRAMES)
+        lo, hi = max(0, i - CONTEXT_FRAMES), i + CONTEXT_FRAMES
+        if hi > n_ctx:
+            if not final:
+                break
+            hi = n_ctx
         quiet = rms[i] < 0.12 * float(np.median(rms[lo:hi]))
         run = run + 1 if quiet else 0
         if run == QUIET_FRAMES:
@@ -78,10 +146,8 @@ def _breaths(audio: np.ndarray, start: int, end: int) -> list[int]:
 def plan_chunks(spans: list[Span], total: int, final: bool = True) -> list[Span]:
     """Group speech spans into chunks, each closed at the first pause after TARGET_CHUNK_S.
 
-    The rule only looks backwards, so live and whole-file transcription cut the
-    same audio at the same places: with ``final=False`` (audio still growing) a
-    chunk is closed only once the pause after it has really been heard, and the
-    unfinished rest is left for later.
+    With ``final=False`` (audio still growing) a chunk is closed only once the pause after
+    it has really been heard, and the unfinished rest is left for later.
     """
     chunks: list[Span] = []
     start: int | None = None
@@ -93,10 +159,80 @@ def plan_chunks(spans: list[Span], total: int, final: bool = True) -> list[Span]
         too_long_next = n + 1 < len(spans) and spans[n + 1].end - start > MAX_CHUNK_S * SAMPLE_RATE
         if not (long_enough or too_long_next):
             continue
-        pause_heard = n + 1 < len(spans) or total - span.end >= MIN_PAUSE_S * SAMPLE_RATE
+        pause_heard = not span.open and (n + 1 < len(spans) or total - span.end >= MIN_PAUSE_S * SAMPLE_RATE)
         if pause_heard or final:
             chunks.append(Span(start, span.end))
             start = None
     if final and start is not None:
         chunks.append(Span(start, spans[-1].end))
     return [Span(max(0, c.start), min(total, c.end)) for c in chunks]
+
+
+class ChunkPlanner:
+    """Audio in, closed chunks out, decided at fixed step boundaries (see the module note)."""
+
+    def __init__(self) -> None:
+        self.audio = np.zeros(0, dtype=np.float32)
+        self._vad = VadStream()
+        self.done = 0  # samples already handed out in chunks
+        self.boundary = 0  # the last step boundary decided
+
+    def extend(self, block: np.ndarray) -> None:
+        self.audio = np.concatenate([self.audio, np.asarray(block, dtype=np.float32).reshape(-1)])
+
+    def _spans(self, total: int, final: bool) -> list[Span]:
+        spans = spans_from_probs(self._vad.probs[: -(-total // WINDOW)], total, final)
+        spans = [s for s in spans if s.end > self.done]
+        spans = [Span(max(s.start, self.done), s.end, s.soft, s.open) for s in spans]
+        return split_at_breaths(self.audio, spans, total, final)
+
+    def advance(self) -> list[Span]:
+        """Chunks closed at the step boundaries that the audio has reached since the last call."""
+        closed: list[Span] = []
+        while self.boundary + STEP <= len(self.audio):
+            b = self.boundary + STEP
+            self._vad.feed(self.audio[self.boundary : b])
+            self.boundary = b
+            if b - self.done < TARGET_CHUNK_S * SAMPLE_RATE:
+                continue
+            now = self._shifted(self._spans(b, final=False), b, final=False)
+            if now:
+                closed += now
+                self.done = now[-1].end
+        return closed
+
+    def _shifted(self, spans: list[Span], total: int, final: bool) -> list[Span]:
+        rel = [Span(s.start - self.done, s.end - self.done, s.soft, s.open) for s in spans]
+        return [Span(c.start + self.done, c.end + self.done) for c in plan_chunks(rel, total - self.done, final)]
+
+    def speculate(self) -> list[Span]:
+        """The chunks the rest would be cut into if the rep stopped now, when the last words
+        are followed by a pause; decoding them ahead leaves almost nothing for the stop."""
+        spans = self._spans(self.boundary, final=False)
+        if not spans or spans[-1].open:
+            return []
+        return self._shifted(spans, self.boundary, final=True)
+
+    def finish(self) -> list[Span]:
+        """The remaining chunks once the audio is complete."""
+        closed = self.advance()
+        rest = self.audio[self.boundary :]
+        if len(rest):
+            self._vad.feed(np.pad(rest, (0, -len(rest) % WINDOW)))
+        total = len(self.audio)
+        spans = self._spans(total, final=True)
+        return closed + (self._shifted(spans, total, final=True) if spans else [])
+
+
+def file_chunks(audio: np.ndarray) -> list[Span]:
+    """The chunks a recording is cut into: exactly what the live path cuts it into."""
+    planner = ChunkPlanner()
+    planner.extend(audio)
+    return planner.finish()
+
+
+def speech_spans(audio: np.ndarray) -> list[Span]:
+    """Every speech span of a complete recording, long ones split at breaths."""
+    vad = VadStream()
+    vad.feed(np.pad(audio.astype(np.float32), (0, -len(audio) % WINDOW)))
+    return split_at_breaths(audio, spans_from_probs(vad.probs, len(audio), final=True), len(audio), True)

@@ -1,4 +1,9 @@
-"""faster-whisper on the CPU: load once, transcribe files or arrays into Transcripts."""
+"""Speech engines behind one interface: load once, transcribe arrays into Transcripts.
+
+``Transcriber`` holds what every engine shares (chunking at pauses, decoding
+what an engine left out at the end of a chunk); ``WhisperTranscriber`` runs
+faster-whisper and ``speech.moonshine.MoonshineTranscriber`` runs Moonshine.
+"""
 
 from __future__ import annotations
 
@@ -32,24 +37,90 @@ def default_threads() -> int:
 
 
 class Transcriber:
-    """Owns one WhisperModel; safe to call from one worker thread at a time."""
+    """One speech engine; safe to call from one worker thread at a time."""
+
+    engine = "none"
+
+    def __init__(self) -> None:
+        self.load_seconds: float | None = None
+
+    @property
+    def model_name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """How the status bar and the history name the engine."""
+        return f"{self.engine} {self.model_name}"
+
+    @property
+    def loaded(self) -> bool:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
+        raise NotImplementedError
+
+    def transcribe(self, audio: np.ndarray, hints: list[str] | None = None, offset: float = 0.0) -> list[Word]:
+        """Words of 16 kHz mono float32 ``audio``; times are shifted by ``offset`` seconds."""
+        self.load()
+        words = self._decode(audio, hints, offset)
+        # a decoder sometimes ends a window early and drops the rest of the message:
+        # decode what is left after the last word whenever it still holds speech.
+        for _ in range(3):
+            heard_until = (words[-1].end - offset) if words else 0.0
+            rest = audio[int(max(0.0, heard_until - 0.1) * SAMPLE_RATE) :]
+            if len(rest) < 1.5 * SAMPLE_RATE or not _has_speech(rest):
+                break
+            more = self._decode(rest, hints, offset + max(0.0, heard_until - 0.1))
+            if not more:
+                break
+            words += more
+        return words
+
+    def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> list[Word]:
+        """Decode ``audio`` piece by piece, cut at pauses, as the live path does."""
+        from voicemail_coach.speech.chunking import file_chunks
+
+        words: list[Word] = []
+        for chunk in file_chunks(audio):
+            words += self.transcribe(audio[chunk.start : chunk.end], hints, offset=chunk.start / SAMPLE_RATE)
+        return words
+
+    def transcribe_audio(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
+        words = self.transcribe_chunked(audio, hints)
+        if not words:
+            raise NoSpeechError("no speech detected in the recording")
+        return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE)
+
+
+class WhisperTranscriber(Transcriber):
+    """Owns one faster-whisper model."""
+
+    engine = "faster-whisper"
 
     def __init__(
         self, model: ModelInfo | None = None, cpu_threads: int | None = None, bias: str = "prompt", beam_size: int = 1
     ):
+        super().__init__()
         self._info = model
         self.beam_size = beam_size
         self._threads = cpu_threads or default_threads()
         self._model = None
         self._lock = threading.Lock()
         self.bias = bias  # "none", "prompt" or "hotwords": how names are hinted to the decoder
-        self.load_seconds: float | None = None
 
     @property
     def info(self) -> ModelInfo:
         if self._info is None:
             self._info = resolve_model()
         return self._info
+
+    @property
+    def model_name(self) -> str:
+        return self.info.name
 
     @property
     def loaded(self) -> bool:
@@ -67,23 +138,6 @@ class Transcriber:
                 str(info.path), device="cpu", compute_type="int8", cpu_threads=self._threads, local_files_only=True
             )
             self.load_seconds = time.perf_counter() - t0
-
-    def transcribe(self, audio: np.ndarray, hints: list[str] | None = None, offset: float = 0.0) -> list[Word]:
-        """Words of 16 kHz mono float32 ``audio``; times are shifted by ``offset`` seconds."""
-        self.load()
-        words = self._decode(audio, hints, offset)
-        # tiny.en sometimes ends a window early and drops the rest of the message:
-        # decode what is left after the last word whenever it still holds speech.
-        for _ in range(3):
-            heard_until = (words[-1].end - offset) if words else 0.0
-            rest = audio[int(max(0.0, heard_until - 0.1) * SAMPLE_RATE) :]
-            if len(rest) < 1.5 * SAMPLE_RATE or not _has_speech(rest):
-                break
-            more = self._decode(rest, hints, offset + max(0.0, heard_until - 0.1))
-            if not more:
-                break
-            words += more
-        return words
 
     def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
         kwargs: dict = {}
@@ -112,18 +166,3 @@ class Transcriber:
                 for w in (seg.words or [])
                 if w.word.strip()
             ]
-
-    def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> list[Word]:
-        """Decode ``audio`` piece by piece, cut at pauses, as the live path does."""
-        from voicemail_coach.speech.chunking import plan_chunks, speech_spans
-
-        words: list[Word] = []
-        for chunk in plan_chunks(speech_spans(audio), len(audio)):
-            words += self.transcribe(audio[chunk.start : chunk.end], hints, offset=chunk.start / SAMPLE_RATE)
-        return words
-
-    def transcribe_audio(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
-        words = self.transcribe_chunked(audio, hints)
-        if not words:
-            raise NoSpeechError("no speech detected in the recording")
-        return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE)

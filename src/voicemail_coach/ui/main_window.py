@@ -45,6 +45,7 @@ class _Bridge(QObject):
     auto_stop = Signal()
     device_error = Signal(str)
     beep_done = Signal()
+    model_progress = Signal(str, float)  # preparing the speech model: what, fraction done
 
 
 class MainWindow(ReviewMixin, QMainWindow):
@@ -57,6 +58,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.sd = sd
         self.player = Player(sd)
         self.bridge = _Bridge()
+        services.progress = self.bridge.model_progress.emit  # called from the loading thread
         self.state = self.IDLE
         self.rep = None
         self.scenario: Scenario | None = None
@@ -293,6 +295,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.bridge.auto_stop.connect(self._auto_stopped)
         self.bridge.device_error.connect(self._device_failed)
         self.bridge.beep_done.connect(self._begin_recording)
+        self.bridge.model_progress.connect(
+            lambda what, done: self.model_label.setText(f"  {what}… {done:.0%} (once, after installing)  "))
         self.tick = QTimer(self, interval=50)
         self.tick.timeout.connect(self._on_tick)
         self.tick.start()
@@ -308,7 +312,7 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     def _model_loaded(self, recovered: list[Attempt]) -> None:
         self.model_ready = True
-        self.model_label.setText(f"  Speech model {self.services.transcriber.info.name} ready  ")
+        self.model_label.setText(f"  Speech: {self.services.transcriber.label} ready  ")
         if recovered:
             self.statusBar().showMessage(
                 f"Recovered {len(recovered)} recording(s) interrupted last time; they are in History.", 10000)
