@@ -187,7 +187,7 @@ def cmd_grade(args) -> int:
         audio_copy = services.repo.copy_recording(args.audio) if args.audio is not None else None
         out["attempt_id"] = services.repo.add_attempt(
             stored_rep.id if stored_rep else rep_id, scenario.id if scenario else None, out, words_json, audio_copy,
-            session_id=session_id,
+            session_id=session_id, engine=engine,
         )
     if args.json:
         print(json.dumps(out, indent=2))
@@ -197,9 +197,11 @@ def cmd_grade(args) -> int:
 
 
 def format_scorecard(out: dict) -> str:
-    lines = [f"Score: {out['score']}/100", ""]
+    unsure = out.get("unconfirmed", 0)
+    note = f" ({unsure} item{'s' if unsure != 1 else ''} not confirmed: listen, and mark whether you said it)" if unsure else ""
+    lines = [f"Score: {out['score']}/100{note}", ""]
     for item in out["items"]:
-        mark = "PASS" if item["passed"] else "MISS"
+        mark = {"passed": "PASS", "unsure": "NOT SURE"}.get(item.get("status"), "MISS")
         where = f" at {item['start']:.1f}s" if item.get("start") is not None and item["passed"] else ""
         detail = f'"{item["evidence"]}"{where}' if item["passed"] and item["evidence"] else item["tip"]
         lines.append(f"  [{mark}] {item['label']}: {detail}")

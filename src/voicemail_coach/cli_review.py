@@ -45,6 +45,22 @@ def add_parsers(sub, common) -> None:
     k.add_argument("--text", help="the comment (without it, the comments are listed)")
     k.add_argument("--author", default="")
 
+    m = sub.add_parser("mark", parents=[common], help="say whether an item was said (\"I said it\" / \"I didn't\"), or list marks")
+    m.add_argument("--attempt", type=int, required=True)
+    m.add_argument("--item", help="checklist item id, e.g. number_twice")
+    said = m.add_mutually_exclusive_group()
+    said.add_argument("--said", action="store_true", help="it was said")
+    said.add_argument("--not-said", action="store_true", help="it was not said")
+    m.add_argument("--by", help="who marks it (default: the active profile)")
+    m.add_argument("--role", choices=("rep", "trainer"),
+                   help="default: rep when the marker is the attempt's rep, trainer otherwise")
+
+    lab = sub.add_parser("labels", parents=[common], help="marked attempts as labelled corpus entries")
+    lsub = lab.add_subparsers(dest="action", required=True)
+    le = lsub.add_parser("export", parents=[common], help="write the marked attempts as corpus TOML")
+    le.add_argument("-o", "--output", type=Path, required=True)
+    le.add_argument("--rep", help="only this rep's attempts")
+
 
 def _session(services, key: str):
     from voicemail_coach.cli import CliError
@@ -176,4 +192,74 @@ def cmd_comment(args) -> int:
     return 0
 
 
-COMMANDS = {"export": cmd_export, "session": cmd_session, "bundle": cmd_bundle, "comment": cmd_comment}
+def cmd_mark(args) -> int:
+    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.core.rubric import CONTENT_ITEMS
+
+    services = _services(args)
+    repo = services.repo
+    row = repo.attempt(args.attempt) if 0 < args.attempt < 2**63 else None
+    if row is None:
+        raise CliError(f"there is no attempt #{args.attempt}")
+    if args.item is None:
+        marks = repo.marks(args.attempt)
+        if args.json:
+            print(json.dumps(marks, indent=2))
+        for mk in marks:
+            print(f"{mk['created_at']}  {mk['item_id']:16} {'said' if mk['said'] else 'not said':9} "
+                  f"by {mk['marker'] or '?'} ({mk['role']})")
+        if not marks and not args.json:
+            print("No marks on this attempt.")
+        return 0
+    if args.item not in CONTENT_ITEMS:
+        raise CliError(f"unknown item '{args.item}'; marks are for {', '.join(CONTENT_ITEMS)}")
+    if not (args.said or args.not_said):
+        raise CliError("say --said or --not-said")
+    active = repo.active_rep()
+    marker = (args.by or (active.profile.name if active else "")).strip()[:200]
+    attempt_rep = repo.rep_by_id(row["rep_id"])
+    role = args.role or ("rep" if attempt_rep and attempt_rep.profile.name.lower() == marker.lower() else "trainer")
+    repo.add_mark(args.attempt, args.item, args.said, marker, role)
+    print(f"Marked {args.item} on attempt #{args.attempt} as {'said' if args.said else 'not said'} "
+          f"(by {marker or 'someone'}, {role}).")
+    return 0
+
+
+def cmd_labels(args) -> int:
+    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.core.labels import attempt_labels, corpus_entry
+
+    services = _services(args)
+    repo = services.repo
+    rep_id = None
+    if args.rep:
+        rep = repo.rep_by_name(args.rep)
+        if rep is None:
+            raise CliError(f"no rep named '{args.rep}'")
+        rep_id = rep.id
+    entries = []
+    for attempt_id in repo.marked_attempt_ids(rep_id):
+        row = repo.attempt(attempt_id)
+        marks = repo.labels(attempt_id)
+        labels, unlabelled = attempt_labels(row["items"], marks)
+        rep = repo.rep_by_id(row["rep_id"])
+        scenario = services.scenarios.get(row["scenario_id"] or "")
+        prospect = {"name": scenario.prospect.name, "company": scenario.prospect.company} if scenario else {}
+        profile = rep.profile if rep else None
+        rep_fields = {"name": profile.name, "company": profile.company, "phone": profile.phone,
+                      "email": profile.email} if profile else {}
+        who = [f"{m['marker'] or '?'} ({m['role']}) {m['item_id']}={'said' if m['said'] else 'not said'} {m['created_at']}"
+               for m in marks.values()]
+        entries.append(corpus_entry(attempt_id, row["audio_path"], row["transcript"], rep_fields, prospect,
+                                    labels, unlabelled, who))
+    header = "# Labelled voicemails from marked attempts (voicemail-coach labels export).\n\n"
+    try:
+        args.output.write_text(header + "\n".join(entries), encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"Wrote {len(entries)} labelled attempt{'s' if len(entries) != 1 else ''} to {args.output}")
+    return 0
+
+
+COMMANDS = {"export": cmd_export, "session": cmd_session, "bundle": cmd_bundle, "comment": cmd_comment,
+            "mark": cmd_mark, "labels": cmd_labels}

@@ -62,7 +62,7 @@ def hints(rep: RepProfile, prospect: Prospect) -> list[str]:
 
 
 def words_json(transcript: Transcript) -> list[dict]:
-    return [{"text": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+    return [{"text": w.text, "start": w.start, "end": w.end, "p": w.probability} for w in transcript.words]
 
 
 class Practice:
@@ -87,6 +87,7 @@ class Practice:
              audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None) -> int:
         return self.services.repo.add_attempt(
             rep_id, scenario.id if scenario else None, result.to_dict(), words_json(transcript), audio,
+            engine=self.services.transcriber.label if audio else None,
             touch=touch.touch if touch else 1, previous_id=touch.previous_id if touch else None,
             clock=f"{touch.clock.day} {touch.clock.hour}" if touch else f"{FIRST_CALL.day} {FIRST_CALL.hour}",
             session_id=session_id,
@@ -129,7 +130,7 @@ class Practice:
         row = self.services.repo.attempt(attempt_id)
         if row is None:
             raise LookupError(f"there is no attempt #{attempt_id}")
-        result = GradeResult(row["score"] or 0, [ItemResult(**i) for i in row["items"]], row["transcript"], row["metrics"])
+        result = GradeResult(row["score"] or 0, [ItemResult.from_dict(i) for i in row["items"]], row["transcript"], row["metrics"])
         rep_row = self.services.repo.rep_by_id(row["rep_id"])
         scenario = self.services.scenarios.get(row["scenario_id"] or "")
         return row, result, rep_row.profile if rep_row else RepProfile(), scenario.prospect if scenario else Prospect()

@@ -22,17 +22,31 @@ class Voicemail:
     labels: dict[str, bool]  # every contract item: should it pass?
 
 
-def load_corpus() -> list[Voicemail]:
+CORPUS_FILES = ("voicemails.toml", "voicemails-more.toml")
+
+
+def load_corpus(path: Path | None = None) -> list[Voicemail]:
+    """The labelled voicemails (or those of ``path``, e.g. a ``labels export`` of marked attempts).
+
+    An entry names a rep of reps.toml or carries ``rep_profile`` inline; items listed in
+    ``unlabelled`` carry no label and are left out of agreement counts.
+    """
     reps = tomllib.loads((CORPUS_DIR / "reps.toml").read_text())
-    data = tomllib.loads((CORPUS_DIR / "voicemails.toml").read_text())
-    out = []
-    for entry in data["voicemail"]:
-        unknown = set(entry["fails"]) - set(CONTENT_ITEMS)
+    entries = []
+    for file in [path] if path else [CORPUS_DIR / name for name in CORPUS_FILES]:
+        if file.exists():
+            entries += tomllib.loads(file.read_text())["voicemail"]
+    out, seen = [], set()
+    for entry in entries:
+        unknown = (set(entry["fails"]) | set(entry.get("unlabelled", []))) - set(CONTENT_ITEMS)
         if unknown:
             raise ValueError(f"{entry['id']}: unknown items {sorted(unknown)}")
-        rep = RepProfile(**reps[entry["rep"]])
+        if entry["id"] in seen:
+            raise ValueError(f"{entry['id']}: the id is used twice")
+        seen.add(entry["id"])
+        rep = RepProfile(**(entry["rep_profile"] if "rep_profile" in entry else reps[entry["rep"]]))
         prospect = Prospect(entry["prospect"], entry.get("prospect_company", ""))
-        labels = {item: item not in entry["fails"] for item in CONTENT_ITEMS}
+        labels = {item: item not in entry["fails"] for item in CONTENT_ITEMS if item not in entry.get("unlabelled", [])}
         out.append(Voicemail(entry["id"], rep, prospect, entry["text"], labels))
     return out
 
@@ -50,6 +64,8 @@ class Agreement:
 
     def add(self, vm: Voicemail, result) -> None:
         for item in CONTENT_ITEMS:
+            if item not in vm.labels:
+                continue  # unlabelled
             want = vm.labels[item]
             got = result.item(item).passed
             kind = ("tp" if got else "fn") if want else ("fp" if got else "tn")

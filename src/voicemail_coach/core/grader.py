@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
-from voicemail_coach.core import matching, numbers
+from voicemail_coach.core import matching, numbers, uncertainty
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.rubric import CONTENT_ITEMS, Rubric
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
@@ -44,13 +44,34 @@ class ItemResult:
     flagged: str = ""
     flagged_start: float | None = None
     flagged_end: float | None = None
+    # not passed, but what was heard nearly fits: the recognizer may have misheard it
+    unsure: bool = False
+    heard: str = ""
+    heard_start: float | None = None
+    heard_end: float | None = None
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.passed else ("unsure" if self.unsure else "failed")
 
     def to_dict(self) -> dict:
         d = asdict(self)
         if not self.flagged:
             for k in ("flagged", "flagged_start", "flagged_end"):
                 d.pop(k)
+        if not self.unsure:
+            for k in ("heard", "heard_start", "heard_end"):
+                d.pop(k)
+        d.pop("unsure")
+        d["status"] = self.status
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ItemResult":
+        """An item as stored or exported (unknown keys are ignored)."""
+        fields = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        fields["unsure"] = d.get("status") == "unsure"
+        return cls(**fields)
 
 
 @dataclass
@@ -66,9 +87,15 @@ class GradeResult:
                 return it
         raise KeyError(item_id)
 
+    @property
+    def unconfirmed(self) -> int:
+        """How many items the recognizer left in doubt."""
+        return sum(1 for i in self.items if i.unsure)
+
     def to_dict(self) -> dict:
         return {
             "score": self.score,
+            "unconfirmed": self.unconfirmed,
             "items": [i.to_dict() for i in self.items],
             "transcript": self.transcript,
             "metrics": dict(self.metrics),
@@ -149,18 +176,23 @@ def _slot_hits(idx: _Index, slot: re.Pattern, parts: list[str], relax: float, co
     """Looser matches where the sentence shape says a name goes ("this is ___ from")."""
     hits: list[matching.Hit] = []
     for first, last in idx.find(slot, 1):
-        while first <= last and idx.tokens[first].text in _SLOT_FILLERS:
+        while first <= last and idx.tokens[first].text in _NOT_NAMES:
             first += 1
-        while last >= first and idx.tokens[last].text in _SLOT_FILLERS:
+        while last >= first and idx.tokens[last].text in _NOT_NAMES:
             last -= 1
-        if first > last or any(t.text in _NOT_NAMES for t in idx.sub(first, last)):
+        if first > last:
             continue
         segment = idx.sub(first, last)
         if company:
             found = matching.find_company(segment, " ".join(parts), relax)
         else:
             found = matching.find_name_parts(segment, parts, relax)
-        hits.extend(matching.Hit(h.first + first, h.last + first, h.score, h.part) for h in found)
+        for h in found:
+            heard = "".join(t.text for t in segment[h.first : h.last + 1])
+            # a loose match must at least start like the name: "Colonial" for "Chloe" may be the
+            # recognizer, "Karen" for "Megan" is someone else
+            if heard[:1] == h.part[:1] or matching.first_sound(heard) == matching.first_sound(h.part):
+                hits.append(matching.Hit(h.first + first, h.last + first, h.score, h.part))
     return hits
 
 
@@ -447,6 +479,7 @@ def grade(
         _absence_item(idx, "no_check_in", labels["no_check_in"], rubric.patterns["check_in"]),
         _absence_item(idx, "no_apology", labels["no_apology"], rubric.patterns["apology"]),
     ]
+    _mark_doubts(idx, items, rep, prospect, rubric)
     _fill_tips(items, rubric, rep, prospect)
     items += _delivery(idx, rubric, length_band, metrics)
     total = sum(rubric.weight(i.id) for i in items)
@@ -454,6 +487,31 @@ def grade(
     score = round(100 * earned / total) if total else 0
     assert [i.id for i in items[: len(CONTENT_ITEMS)]] == list(CONTENT_ITEMS)
     return GradeResult(score, items, transcript.text, metrics)
+
+
+def _mark_doubts(idx: _Index, items: list[ItemResult], rep: RepProfile, prospect: Prospect, rubric: Rubric) -> None:
+    """Failed items whose words were nearly heard become "not sure" (see core.uncertainty)."""
+    t = idx.transcript
+    by_id = {i.id: i for i in items}
+    doubts: dict[str, uncertainty.Doubt | None] = {
+        "rep_name": uncertainty.name_doubt(t, _name_parts(rep.name), _NOT_NAMES),
+        "prospect_named": uncertainty.name_doubt(t, _name_parts(prospect.name), _NOT_NAMES),
+        "rep_company": uncertainty.name_doubt(t, matching.company_core(rep.company), _NOT_NAMES) if rep.company else None,
+        "callback_time": uncertainty.doubted_after(t, [s for p in rubric.patterns["callback_commitment"] for s in idx.find(p)]),
+        "email_followup": uncertainty.email_doubt(t),
+    }
+    if rep.phone:
+        mentions = numbers.find_phone(idx.tokens, rep.phone)
+        partial = uncertainty.number_doubts(t, rep.phone, mentions)
+        doubts["contact"] = partial[0] if partial and not mentions else None
+        doubts["number_twice"] = partial[0] if partial and len(mentions) == 1 else None
+    for item_id, doubt in doubts.items():
+        item = by_id[item_id]
+        if doubt is None or item.passed:
+            continue
+        item.unsure = True
+        item.heard, item.heard_start, item.heard_end = idx.evidence(doubt.first, doubt.last)
+        item.tip = f"Not sure I heard it: {doubt.why} (“{item.heard}”). Listen, and mark whether you said it."
 
 
 def _fill_tips(items: list[ItemResult], rubric: Rubric, rep: RepProfile, prospect: Prospect) -> None:

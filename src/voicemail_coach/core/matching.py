@@ -44,6 +44,11 @@ def _phonetic(word: str) -> str:
         return word
 
 
+def first_sound(word: str) -> str:
+    """The first consonant sound (metaphone's first letter): "Chloe" and "Colonial" both K."""
+    return _phonetic(word)[:1] if word else ""
+
+
 def similarity(heard: str, name: str) -> float:
     """0..100: how likely ``heard`` is the recognizer's rendering of ``name``."""
     if heard == name:

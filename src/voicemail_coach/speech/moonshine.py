@@ -67,7 +67,11 @@ def source_folder() -> Path:
         raise ModelError(f"the Moonshine model package {PACKAGE} is not installed") from None
     if dist.version != PACKAGE_VERSION:
         raise ModelError(f"{PACKAGE} {dist.version} is installed but {PACKAGE_VERSION} is expected")
-    folder = Path(str(dist.locate_file("moonshine_cpp/models/base-en")))
+    return check_source(Path(str(dist.locate_file("moonshine_cpp/models/base-en"))))
+
+
+def check_source(folder: Path) -> Path:
+    """``folder`` if it holds the pinned model files, each with its SHA-256; ModelError otherwise."""
     for name, sha in SOURCE_FILES.items():
         path = folder / name
         if not path.is_file():

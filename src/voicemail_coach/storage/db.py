@@ -108,6 +108,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_session ON attempts(session_id, rep_id, scenario_id);
     CREATE UNIQUE INDEX attempts_origin ON attempts(origin) WHERE origin IS NOT NULL;
     """,
+    """
+    ALTER TABLE attempts ADD COLUMN engine TEXT;
+    CREATE TABLE marks (
+        id INTEGER PRIMARY KEY,
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        said INTEGER NOT NULL CHECK (said IN (0, 1)),
+        marker TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL DEFAULT 'rep' CHECK (role IN ('rep', 'trainer')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX marks_attempt ON marks(attempt_id, item_id, id);
+    """,
 ]
 
 

@@ -158,13 +158,14 @@ class Repository:
         session_id: int | None = None,
         created_at: str | None = None,
         origin: str | None = None,
+        engine: str | None = None,
     ) -> int:
         metrics = result.get("metrics", {})
         return self.conn.execute(
             """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
                                     words_json, items_json, metrics_json, audio_path, touch, previous_id, clock,
-                                    session_id, origin, created_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
+                                    session_id, origin, engine, created_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
                        COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
             (
                 rep_id,
@@ -182,6 +183,7 @@ class Repository:
                 clock,
                 session_id,
                 origin,
+                engine,
                 created_at,
             ),
         ).lastrowid
@@ -349,6 +351,39 @@ class Repository:
         row = self.conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
         self.conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
         return dict(row) if row else None
+
+    # ----------------------------------------------------------------- marks
+    @_guard
+    def add_mark(self, attempt_id: int, item_id: str, said: bool, marker: str = "", role: str = "rep") -> int:
+        """A person's word on a checklist item: "I said it" (``said``) or "I didn't"."""
+        if role not in ("rep", "trainer"):
+            raise ValueError("role must be 'rep' or 'trainer'")
+        return self.conn.execute(
+            "INSERT INTO marks(attempt_id, item_id, said, marker, role) VALUES (?,?,?,?,?)",
+            (attempt_id, item_id, int(bool(said)), marker, role)).lastrowid
+
+    @_guard
+    def marks(self, attempt_id: int) -> list[dict]:
+        """Every mark on an attempt, oldest first: {id, item_id, said, marker, role, created_at}."""
+        rows = self.conn.execute(
+            "SELECT id, item_id, said, marker, role, created_at FROM marks WHERE attempt_id = ? ORDER BY id",
+            (attempt_id,)).fetchall()
+        return [{**dict(r), "said": bool(r["said"])} for r in rows]
+
+    def labels(self, attempt_id: int) -> dict[str, dict]:
+        """The mark that counts per item: a trainer's over a rep's, the latest of each."""
+        out: dict[str, dict] = {}
+        for mark in self.marks(attempt_id):
+            current = out.get(mark["item_id"])
+            if current is None or mark["role"] == "trainer" or current["role"] == "rep":
+                out[mark["item_id"]] = mark
+        return out
+
+    @_guard
+    def marked_attempt_ids(self, rep_id: int | None = None) -> list[int]:
+        sql = """SELECT DISTINCT m.attempt_id FROM marks m JOIN attempts a ON a.id = m.attempt_id
+                 WHERE a.deleted_at IS NULL""" + (" AND a.rep_id = ?" if rep_id is not None else "")
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY m.attempt_id", (rep_id,) if rep_id is not None else ())]
 
     @_guard
     def attempt_by_origin(self, origin: str) -> int | None:

@@ -1,0 +1,115 @@
+"""Moonshine base: the pinned files, their conversion, and transcription with it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from voicemail_coach.speech import moonshine
+from voicemail_coach.speech.model import ModelError
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(not moonshine.available(), reason="moonshine-cpp is installed on Linux x86-64 only"),
+]
+
+
+def test_the_pinned_files_are_checked_by_sha256(tmp_path):
+    source = moonshine.source_folder()
+    copy = tmp_path / "base-en"
+    shutil.copytree(source, copy)
+    assert moonshine.check_source(copy) == copy
+    tokenizer = copy / "tokenizer.bin"
+    data = bytearray(tokenizer.read_bytes())
+    data[100] ^= 0xFF
+    tokenizer.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="damaged"):
+        moonshine.check_source(copy)
+    (copy / "encoder_model.ort").unlink()
+    with pytest.raises(ModelError, match="missing"):
+        moonshine.check_source(copy)
+
+
+def test_the_tokenizer_reads_the_whole_vocabulary():
+    tokens = moonshine.load_tokens(moonshine.source_folder() / "tokenizer.bin")
+    assert len(tokens) == 32000
+    assert tokens[1:3] == ["<s>", "</s>"]
+    assert any(t == "\u2581the" for t in tokens)
+
+
+@pytest.fixture(scope="module")
+def float_model(tmp_path_factory):
+    seen: list[float] = []
+    files = moonshine.ensure_converted(tmp_path_factory.mktemp("cache"), lambda _what, done: seen.append(done),
+                                       precision="float")
+    return files, seen
+
+
+def test_conversion_gives_the_shipped_model_in_float(float_model):
+    """The converted graphs compute what the shipped .ort graphs compute, without the per-step de-quantizing."""
+    import onnxruntime as ort
+
+    files, seen = float_model
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+    manifest = json.loads((files.converted / moonshine.CONVERTED_MANIFEST).read_text())
+    assert manifest["precision"] == "float" and manifest["source"] == moonshine.SOURCE_FILES
+    audio = (0.1 * np.random.default_rng(1).standard_normal(16000 * 3)).astype(np.float32)
+    shipped = ort.InferenceSession(str(moonshine.source_folder() / "encoder_model.ort"), providers=["CPUExecutionProvider"])
+    converted = ort.InferenceSession(str(files.converted / "encoder_model.onnx"), providers=["CPUExecutionProvider"])
+    a = shipped.run(None, {"input_values": audio[None]})[0]
+    b = converted.run(None, {"input_values": audio[None]})[0]
+    assert a.shape == b.shape
+    assert np.allclose(a, b, atol=1e-3, rtol=1e-3)
+    import onnx
+
+    decoder = onnx.load(str(files.converted / "decoder_model_merged.onnx"))
+    top = {n.op_type for n in decoder.graph.node}
+    assert top == {"If"}  # the Cast/Mul/Add de-quantizing chains are gone
+
+
+def test_a_converted_model_is_reused_and_a_tampered_one_rebuilt(float_model):
+    files, _ = float_model
+    cache = files.converted.parent
+    again = moonshine.ensure_converted(cache, precision="float")
+    assert again.converted == files.converted
+    mtime = (files.converted / "encoder_model.onnx").stat().st_mtime_ns
+    with open(files.converted / "encoder_model.onnx", "ab") as f:
+        f.write(b"\0")
+    rebuilt = moonshine.ensure_converted(cache, precision="float")
+    assert moonshine._converted_ok(rebuilt.converted)
+    assert (rebuilt.converted / "encoder_model.onnx").stat().st_mtime_ns != mtime
+    assert not list(cache.glob(".converting-*"))  # no half-written folder left behind
+
+
+def test_word_times_follow_the_voiced_audio():
+    rate = 16000
+    audio = np.zeros(rate * 4, dtype=np.float32)
+    t = np.arange(rate) / rate
+    audio[: rate] = 0.3 * np.sin(2 * np.pi * 200 * t)  # a word in the first second
+    audio[3 * rate :] = 0.3 * np.sin(2 * np.pi * 200 * t)  # another in the last
+    (a0, a1), (b0, b1) = moonshine.word_times(audio, [1.0, 1.0])
+    assert 0.0 <= a0 < a1 <= 1.05
+    assert 2.95 <= b0 < b1 <= 4.0
+
+
+def test_moonshine_transcribes_a_spoken_voicemail_with_its_number(audio_cache, tmp_path):
+    from tests.support.corpus import load_corpus
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.core import numbers
+    from voicemail_coach.paths import DataDir
+
+    vm = next(v for v in load_corpus() if v.id == "strong-01")
+    audio = load_for_speech(synthesize(vm.text, audio_cache, voice=0))
+    t = moonshine.MoonshineTranscriber(DataDir().cache)
+    transcript = t.transcribe_audio(audio)
+    assert t.label == "moonshine moonshine-base-en"
+    assert "brightline" in transcript.text.lower()
+    assert len(numbers.find_phone(transcript.tokens, vm.rep.phone)) == 2
+    times = [(w.start, w.end) for w in transcript.words]
+    assert all(a < b for a, b in times) and times == sorted(times)
+    assert times[-1][1] <= len(audio) / 16000 + 0.6
+    assert all(0.0 <= w.probability <= 1.0 for w in transcript.words)
