@@ -44,6 +44,7 @@ def pct(values: list[float], q: float) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=6)
+    ap.add_argument("--engine", default="auto", choices=["auto", "moonshine", "faster-whisper"])
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="vc-latency-"))
     picked = []
@@ -63,10 +64,11 @@ def main() -> int:
     from voicemail_coach.audio.recorder import Recorder
     from voicemail_coach.core.grader import grade
     from voicemail_coach.core.rubric import default_rubric
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.speech.engines import create_transcriber
     from voicemail_coach.speech.streaming import StreamingTranscriber
-    from voicemail_coach.speech.transcriber import Transcriber
 
-    transcriber = Transcriber()
+    transcriber = create_transcriber(args.engine, cache_root=DataDir().cache)
     transcriber.load()
     rubric = default_rubric()
     runs = []
@@ -82,15 +84,21 @@ def main() -> int:
             time.sleep(0.5)  # the rep's pause before pressing stop
             t0 = time.perf_counter()
             take = rec.stop()
-            streamed = grade(live.finish(), vm.rep, vm.prospect, rubric, None)
+            live_words = live.finish()
+            streamed = grade(live_words, vm.rep, vm.prospect, rubric, None)
             stream_s = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            whole = grade(transcriber.transcribe_audio(load_for_speech(take.path), hints), vm.rep, vm.prospect, rubric)
+            file_words = transcriber.transcribe_audio(load_for_speech(take.path), hints)
+            whole = grade(file_words, vm.rep, vm.prospect, rubric)
             whole_s = time.perf_counter() - t0
+            same_words = [(w.text, w.start, w.end) for w in live_words.words] == [
+                (w.text, w.start, w.end) for w in file_words.words]
+            same_items = [i.passed for i in streamed.items] == [i.passed for i in whole.items]
             runs.append({"id": vm.id, "audio_s": round(take.duration, 1), "stop_to_result_s": round(stream_s, 3),
                          "whole_file_s": round(whole_s, 3), "chunks_live": live.chunks_decoded,
-                         "score_streaming": streamed.score, "score_whole": whole.score})
+                         "chunks_left_at_stop": live.chunks_at_stop, "score_streaming": streamed.score,
+                         "score_whole": whole.score, "same_words": same_words, "same_items": same_items})
     finally:
         mic.stop()
     s = [r["stop_to_result_s"] for r in runs]
@@ -101,6 +109,9 @@ def main() -> int:
         "whole_file": {"p50_s": pct(w, 0.5), "p95_s": pct(w, 0.95), "max_s": round(max(w), 3)},
         "ratio_p50_streaming_over_whole": round(statistics.median(s) / statistics.median(w), 3),
         "ratio_p95_streaming_over_whole": round(pct(s, 0.95) / pct(w, 0.95), 3),
+        "engine": transcriber.label,
+        "live_equals_file": {"words": sum(r["same_words"] for r in runs), "items": sum(r["same_items"] for r in runs),
+                             "of": len(runs)},
         "peak_rss_mb_recording_and_transcribing": peak_rss_mb(),
         "runs": runs,
     }

@@ -40,6 +40,7 @@ def source(tmp_path):
         ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, audio, session_id=session.id,
                                     created_at=f"2026-05-0{n + 1}T10:00:00Z"))
     repo.add_comment(ids[0], "Say the number slower", 0.8, "Tess Lee")
+    repo.add_mark(ids[0], "number_twice", True, "Tess Lee", "trainer")
     repo.save_email(ids[0], "Hi Laura, as promised …", {"score": 80, "items": [{"id": "email_brief", "passed": True}]})
     exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.copy_recording(_wav(tmp_path / "ex.wav")))
     SessionStore(repo).set_exemplar(session.id, "bakery-payroll", exemplar)
@@ -49,7 +50,7 @@ def source(tmp_path):
 def _state(services):
     """Everything an import could change: rows of every table and the recordings on disk."""
     conn = services.repo.conn
-    tables = ("reps", "attempts", "comments", "sessions", "session_reps", "session_track", "attempt_emails")
+    tables = ("reps", "attempts", "comments", "sessions", "session_reps", "session_track", "attempt_emails", "marks")
     rows = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
     files = sorted(p.name for p in services.dirs.recordings.glob("*")) if services.dirs.recordings.exists() else []
     return {t: [tuple(r) for r in v] for t, v in rows.items()}, files
@@ -72,6 +73,8 @@ def test_an_attempt_travels_with_audio_comments_and_email(source, tmp_path):
     assert [(c["text"], c["at_s"], c["author"]) for c in other.repo.comments(got["id"])] == [
         ("Say the number slower", 0.8, "Tess Lee")]
     assert other.repo.email_for(got["id"])["text"] == "Hi Laura, as promised …"
+    assert [{k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in other.repo.marks(got["id"])] == [
+        {k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in s.repo.marks(ids[0])]
     assert other.repo.rep_by_name("Ana Ruiz").profile.email == "ana@acme.com"
     # the same bundle again adds nothing
     again = import_bundle(other, bundle)

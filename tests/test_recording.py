@@ -190,7 +190,10 @@ def test_killed_mid_recording_is_recovered(virtual_mic, audio_cache, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env={**os.environ})
     assert proc.stdout.readline().strip() == "recording"
     player = virtual_mic.play(wav)
-    time.sleep(4.0)
+    take = tmp_path / "take.wav"
+    deadline = time.monotonic() + 120  # generous: only a stuck recorder gets near it
+    while time.monotonic() < deadline and (not take.exists() or take.stat().st_size < 44 + 3 * 16000 * 2):
+        time.sleep(0.05)  # killed once three seconds are on disk, however busy the machine is
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     player.terminate()

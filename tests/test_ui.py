@@ -183,9 +183,9 @@ STRONG_TEXT = ("Hi Chloe, this is Dave Kowalski from Brightline Uniforms. We cut
                "My number is 555-214-3390. I'm sending you an email, and I'll try you again Thursday at ten.")
 
 
-def saved_text_attempt(services, text: str = STRONG_TEXT) -> int:
-    """An attempt graded from text and saved, as if recorded on the hotel scenario."""
-    from voicemail_coach.core.transcript import Transcript
+def saved_text_attempt(services, text: str = STRONG_TEXT, timed: bool = False) -> int:
+    """An attempt graded from text and saved, as if recorded on the hotel scenario (words 0.4 s apart if ``timed``)."""
+    from voicemail_coach.core.transcript import Transcript, Word
     from voicemail_coach.practice import Practice
 
     services.repo.save_rep(DAVE)
@@ -193,6 +193,8 @@ def saved_text_attempt(services, text: str = STRONG_TEXT) -> int:
     scenario = services.scenarios.get("hotel-uniforms")
     practice = Practice(services)
     transcript = Transcript.from_text(text)
+    if timed:
+        transcript = Transcript([Word(w.text, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate(transcript.words)])
     return practice.save(rep.id, scenario, practice.grade_transcript(transcript, DAVE, scenario), transcript, None)
 
 
@@ -241,3 +243,32 @@ def test_touch_two_with_the_same_reason_is_flagged(qtbot, services, audio_cache)
     assert not fresh["passed"] and "Seaside" in fresh["tip"]
     assert kept["passed"]
     assert "Touch 2" in w.attempt_title.text() and not w.touch_banner.isVisible()
+
+
+def test_an_unsure_item_says_what_was_heard_and_the_rep_can_mark_it(qtbot, services):
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from voicemail_coach.ui.scorecard import ItemRow
+
+    attempt_id = saved_text_attempt(services, STRONG_TEXT + " Again, that's Dave at today Matt 5 -5 -2 -1 -4 -3 -5 -0.",
+                                    timed=True)
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.show_attempt(attempt_id)
+
+    def row(item_id):
+        shown = [w.scorecard.rows.itemAt(i).widget() for i in range(w.scorecard.rows.count())]
+        return next(r for r in shown if isinstance(r, ItemRow) and r.item["id"] == item_id)
+
+    twice = row("number_twice")
+    assert twice.findChild(QLabel, "markUnsure").text() == "?"
+    assert "Not sure I heard it" in twice.findChild(QLabel, "unsureTip").text()
+    assert "1 item not confirmed" in w.scorecard.summary.text()
+    jump = next(b for b in twice.findChildren(QPushButton) if b.text().startswith("▶"))
+    said = next(b for b in twice.findChildren(QPushButton) if b.text() == "I said it")
+    assert jump.isVisible() and said.isVisible()
+    qtbot.mouseClick(said, Qt.LeftButton)
+    mark = services.repo.labels(attempt_id)["number_twice"]
+    assert mark["said"] and mark["role"] == "rep" and mark["marker"] == "Dave Kowalski"
+    qtbot.waitUntil(lambda: row("number_twice").findChild(QLabel, "markNote") is not None)
+    assert "Marked “said it” by Dave Kowalski (rep)" in row("number_twice").findChild(QLabel, "markNote").text()
+    assert "not confirmed" not in w.scorecard.summary.text()

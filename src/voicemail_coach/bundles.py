@@ -111,6 +111,8 @@ def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None 
             "items": row["items"], "metrics": row["metrics"], "touch": row.get("touch") or 1, "clock": row.get("clock"),
             "audio": audio_name,
             "comments": [{k: c[k] for k in ("at_s", "author", "text", "created_at")} for c in repo.comments(aid)],
+            "marks": [{k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in repo.marks(aid)],
+            "engine": row.get("engine"),
             "email": email,
         })
     if session is not None:
@@ -199,13 +201,23 @@ def _validate_manifest(m) -> None:
             _text(it.get("id"), "item id", 80)
             _text(it.get("label"), "item label", 500)
             _need(isinstance(it.get("passed"), bool), "an item has no pass/fail")
-            for f in ("evidence", "tip", "flagged"):
+            for f in ("evidence", "tip", "flagged", "heard"):
                 _text(it.get(f), f"item {f}", 5000, optional=True)
-            for f in ("start", "end", "flagged_start", "flagged_end"):
+            for f in ("start", "end", "flagged_start", "flagged_end", "heard_start", "heard_end"):
                 _number(it.get(f), f"item {f}", 0, 3600)
+            _need(it.get("status") in (None, "passed", "failed", "unsure"), "bad item status")
         _need(isinstance(a.get("metrics"), dict) and len(json.dumps(a["metrics"])) <= 10000, "metrics must be an object")
         audio = a.get("audio")
         _need(audio is None or (isinstance(audio, str) and bool(AUDIO_NAME.fullmatch(audio))), "bad audio name")
+        _need(a.get("engine") is None or (isinstance(a["engine"], str) and len(a["engine"]) <= 100), "bad engine")
+        _need(isinstance(a.get("marks", []), list) and len(a.get("marks", [])) <= 1000, "marks must be a list")
+        for mark in a.get("marks", []):
+            _need(isinstance(mark, dict), "a mark must be an object")
+            _text(mark.get("item_id"), "mark item", 80)
+            _need(isinstance(mark.get("said"), bool), "a mark has no said/not said")
+            _text(mark.get("marker", ""), "mark author", 200)
+            _need(mark.get("role") in ("rep", "trainer"), "a mark's role must be rep or trainer")
+            _need(mark.get("created_at") is None or bool(TIMESTAMP.fullmatch(str(mark["created_at"]))), "bad mark time")
         _need(isinstance(a.get("comments", []), list) and len(a.get("comments", [])) <= 1000, "comments must be a list")
         for c in a.get("comments", []):
             _need(isinstance(c, dict), "a comment must be an object")
@@ -332,12 +344,14 @@ def import_bundle(services: Services, path: Path) -> ImportSummary:
                           "transcript": a["transcript"]}
                 new_id = repo.add_attempt(rep_ids.get(a.get("rep")), a.get("scenario_id"), result, a["words"], target,
                                           status=a["status"], touch=a.get("touch", 1), clock=a.get("clock"),
-                                          created_at=a["created_at"], origin=a["key"])
+                                          created_at=a["created_at"], origin=a["key"], engine=a.get("engine"))
                 attempt_ids[a["key"]] = new_id
                 summary.attempt_ids.append(new_id)
                 summary.attempts += 1
                 for c in a.get("comments", []):
                     repo.add_comment(new_id, c["text"], c.get("at_s"), c.get("author", ""), c.get("created_at"))
+                for m in a.get("marks", []):
+                    repo.add_mark(new_id, m["item_id"], m["said"], m.get("marker", ""), m["role"], m.get("created_at"))
                 if a.get("email"):
                     repo.save_email(new_id, a["email"]["text"], {"score": a["email"].get("score"),
                                                                  "items": a["email"].get("items", [])})

@@ -205,10 +205,11 @@ def cmd_mark(args) -> int:
         marks = repo.marks(args.attempt)
         if args.json:
             print(json.dumps(marks, indent=2))
+            return 0
         for mk in marks:
             print(f"{mk['created_at']}  {mk['item_id']:16} {'said' if mk['said'] else 'not said':9} "
                   f"by {mk['marker'] or '?'} ({mk['role']})")
-        if not marks and not args.json:
+        if not marks:
             print("No marks on this attempt.")
         return 0
     if args.item not in CONTENT_ITEMS:

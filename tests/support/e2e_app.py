@@ -63,6 +63,7 @@ def main() -> int:
         out["model_ready_s"] = round(time.perf_counter() - t0, 3)
         shot("1-record-view")
         out["stop_to_visible_s"] = []
+        out["stop_to_saved_s"] = []
         for n in range(rounds):
             QTest.keyClick(w, Qt.Key_Space)
             wait(lambda: w.state == w.RECORDING, 30)
@@ -76,6 +77,8 @@ def main() -> int:
             QTest.keyClick(w, Qt.Key_Space)
             wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
             out["stop_to_visible_s"].append(round(w.last_stop_to_visible_s, 3))
+            out["stop_to_saved_s"].append(round(w.last_stop_to_saved_s, 3))
+            out.setdefault("engine", w.services.transcriber.label)
         shot("3-scorecard")
         first_attempt = w.current
         QTest.keyClick(w, Qt.Key_E)

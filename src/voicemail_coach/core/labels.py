@@ -48,3 +48,13 @@ def corpus_entry(attempt_id: int, audio: str | None, transcript: str, rep: dict,
         "",
     ]
     return "\n".join(lines)
+
+
+def mark_note(mark: dict) -> str:
+    """How a mark reads: 'Marked “said it” by Dave Kowalski (rep), 2026-11-27'.
+
+    ``said`` means the item should pass: for a "no …" item, that the phrase was not said.
+    """
+    negative = str(mark.get("item_id", "")).startswith("no_")
+    said = ("not said" if mark["said"] else "said") if negative else ("said it" if mark["said"] else "not said")
+    return f"Marked “{said}” by {mark.get('marker') or 'someone'} ({mark.get('role', 'rep')}), {str(mark.get('created_at', ''))[:10]}"

@@ -58,9 +58,11 @@ def number_doubts(transcript: Transcript, phone: str, matched: list[numbers.Numb
     for run in numbers.digit_runs(transcript.tokens, min_digits=4):
         if any(a <= run.last and run.first <= b for a, b in taken):
             continue
-        share = _common_in_order(run.digits, target) / len(target)
-        local = _common_in_order(run.digits, target[-7:]) / 7
-        if max(share, local) >= NUMBER_SHARE and len(run.digits) <= len(target) + 3:
+        if len(run.digits) >= len(target):
+            continue  # a whole number that is not yours is another number, not a misheard one
+        common = _common_in_order(run.digits, target)
+        # digits lost, at most one misheard: most of the number, in its order
+        if common / len(target) >= NUMBER_SHARE and len(run.digits) - common <= 1:
             out.append(Doubt(run.first, run.last, f"heard as {run.digits}, which is most of your number"))
     return out
 

@@ -27,6 +27,7 @@ class AttemptCard:
     transcript: str
     metrics: dict
     comments: list[dict] = field(default_factory=list)
+    marks: dict[str, dict] = field(default_factory=dict)  # item id -> the mark that counts
 
 
 @dataclass
@@ -61,7 +62,7 @@ def card(services: Services, attempt_id: int, titles: dict[str, str] | None = No
     sid = row["scenario_id"]
     return AttemptCard(row["id"], row["rep"] or "", sid, titles.get(sid or "", sid or "no scenario"),
                        row["created_at"], row["score"] or 0, row["items"], row["transcript"], row["metrics"],
-                       services.repo.comments(row["id"]))
+                       services.repo.comments(row["id"]), services.repo.labels(row["id"]))
 
 
 def board_for(services: Services, session: Session) -> Board:

@@ -9,6 +9,7 @@ import csv
 import html
 import io
 
+from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.progress import ItemRate
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
@@ -74,7 +75,7 @@ _HEAD = """<html><head><style>
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #111827; }
 h1 { font-size: 20pt; margin-bottom: 2px; } h2 { font-size: 14pt; margin-top: 18px; }
 h3 { font-size: 11pt; margin-top: 12px; margin-bottom: 4px; }
-.muted { color: #6b7280; } .pass { color: #16a34a; } .fail { color: #dc2626; }
+.muted { color: #6b7280; } .pass { color: #16a34a; } .fail { color: #dc2626; } .unsure { color: #d97706; }
 .ev { color: #166534; } .tip { color: #92400e; }
 th { background: #f3f4f6; text-align: left; }
 </style></head><body>"""
@@ -96,6 +97,7 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
     rows = []
     for it in c.items:
         passed = bool(it["passed"])
+        unsure = it.get("status") == "unsure"
         if passed and it["id"] in DELIVERY:
             detail = f"<span class='muted'>{_e(it.get('evidence') or '')}</span>"
         elif passed and it.get("evidence"):
@@ -104,7 +106,11 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
             detail = "<span class='muted'>None heard.</span>"
         else:
             detail = f"<span class='tip'>{_e(it.get('tip') or '')}</span>"
-        rows.append(f"<tr><td class='{'pass' if passed else 'fail'}'><b>{'✓' if passed else '✗'}</b></td>"
+        marked = c.marks.get(it["id"])
+        if marked is not None:
+            detail += f"<br><span class='muted'><i>{_e(mark_note(marked))}</i></span>"
+        sign = "✓" if passed else ("?" if unsure else "✗")
+        rows.append(f"<tr><td class='{'pass' if passed else ('unsure' if unsure else 'fail')}'><b>{sign}</b></td>"
                     f"<td><b>{_e(it['label'])}</b><br>{detail}</td></tr>")
     comments = "".join(
         f"<li><b>{mmss(cm.get('at_s'))}</b> {_e(cm.get('author') or 'Trainer')}: {_e(cm['text'])}</li>"

@@ -262,10 +262,10 @@ class Repository:
     @_guard
     def rows(self, flt: HistoryFilter | None = None) -> list[tuple]:
         """History rows for tables, newest first: (id, created_at, rep, scenario_id, touch, score, duration_s,
-        status, session_id) — no transcripts or items, so ten thousand load in a blink."""
+        status, session_id, marks) — no transcripts or items, so ten thousand load in a blink."""
         where, args = (flt or HistoryFilter()).where()
         sql = f"""SELECT a.id, a.created_at, r.name, a.scenario_id, a.touch, a.score, a.duration_s, a.status,
-                         a.session_id
+                         a.session_id, (SELECT COUNT(DISTINCT m.item_id) FROM marks m WHERE m.attempt_id = a.id)
                   FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE {where}
                   ORDER BY a.created_at DESC, a.id DESC"""
         return [tuple(r) for r in self.conn.execute(sql, args)]
@@ -354,13 +354,15 @@ class Repository:
 
     # ----------------------------------------------------------------- marks
     @_guard
-    def add_mark(self, attempt_id: int, item_id: str, said: bool, marker: str = "", role: str = "rep") -> int:
+    def add_mark(self, attempt_id: int, item_id: str, said: bool, marker: str = "", role: str = "rep",
+                 created_at: str | None = None) -> int:
         """A person's word on a checklist item: "I said it" (``said``) or "I didn't"."""
         if role not in ("rep", "trainer"):
             raise ValueError("role must be 'rep' or 'trainer'")
         return self.conn.execute(
-            "INSERT INTO marks(attempt_id, item_id, said, marker, role) VALUES (?,?,?,?,?)",
-            (attempt_id, item_id, int(bool(said)), marker, role)).lastrowid
+            """INSERT INTO marks(attempt_id, item_id, said, marker, role, created_at)
+               VALUES (?,?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
+            (attempt_id, item_id, int(bool(said)), marker, role, created_at)).lastrowid
 
     @_guard
     def marks(self, attempt_id: int) -> list[dict]:

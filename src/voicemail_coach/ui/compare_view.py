@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.audio.player import Player, PlayerError
+from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.meters import Waveform
-from voicemail_coach.ui.scorecard import FAIL_COLOR, PASS_COLOR, TranscriptView, score_color
+from voicemail_coach.ui.scorecard import FAIL_COLOR, PASS_COLOR, UNSURE_COLOR, TranscriptView, score_color
 
 GAINED_BG, LOST_BG = "#dcfce7", "#fee2e2"
 METRICS = (("duration_s", "Length", "{:.0f} s", None), ("words_per_minute", "Pace", "{:.0f} wpm", None),
@@ -78,7 +79,10 @@ class CompareView(QWidget):
         self.timer.timeout.connect(self._tick)
 
     def show_attempts(self, rows: list[dict], titles: dict[str, str], comments: dict[int, list[dict]],
-                      labels: dict[str, str], exemplar_ids: set[int] = frozenset()) -> None:
+                      labels: dict[str, str], exemplar_ids: set[int] = frozenset(),
+                      marks: dict[int, dict[str, dict]] | None = None) -> None:
+        """``marks``: per attempt id, the mark that counts per item."""
+        marks = marks or {}
         self.stop()
         self.columns = [_Column(r) for r in rows]
         holder = QWidget()
@@ -108,7 +112,8 @@ class CompareView(QWidget):
             first = next((i for i in base["items"] if i["id"] == item_id), None)
             for c, row in enumerate(rows, start=1):
                 item = next((i for i in row["items"] if i["id"] == item_id), None)
-                grid.addWidget(self._item_cell(item, first if c > 1 else None), r, c)
+                mark = marks.get(row["id"], {}).get(item_id)
+                grid.addWidget(self._item_cell(item, first if c > 1 else None, mark), r, c)
             r += 1
         grid.addWidget(self._section("Delivery"), r, 0)
         r += 1
@@ -191,22 +196,28 @@ class CompareView(QWidget):
         return box
 
     @staticmethod
-    def _item_cell(item: dict | None, first: dict | None) -> QLabel:
+    def _item_cell(item: dict | None, first: dict | None, marked: dict | None = None) -> QLabel:
         if item is None:
             cell = QLabel("—")
             cell.setObjectName("muted")
             return cell
         passed = bool(item["passed"])
-        mark = f"<span style='color:{PASS_COLOR if passed else FAIL_COLOR};font-weight:700'>{'✓' if passed else '✗'}</span>"
+        unsure = item.get("status") == "unsure"
+        color, sign = (PASS_COLOR, "✓") if passed else ((UNSURE_COLOR, "?") if unsure else (FAIL_COLOR, "✗"))
+        mark = f"<span style='color:{color};font-weight:700'>{sign}</span>"
         delivery = item["id"] in ("length", "pace", "fillers")
         # delivery items carry their figure either way; content items their words or what was flagged
-        detail = item.get("evidence") if passed or delivery else item.get("flagged")
+        detail = item.get("evidence") if passed or delivery else (item.get("heard") if unsure else item.get("flagged"))
         if detail and not delivery:
             text = mark + f" <span style='color:#374151'>“{_esc(detail)}”</span>"
         elif detail:
             text = mark + f" {_esc(detail)}"
         else:
             text = mark + ("" if passed else " <span style='color:#6b7280'>missed</span>")
+        if unsure and not marked:
+            text += " <span style='color:#92400e'>not sure</span>"
+        if marked:
+            text += f"<br><span style='color:#4b5563;font-size:11px'><i>{_esc(mark_note(marked))}</i></span>"
         cell = QLabel(text)
         cell.setWordWrap(True)
         cell.setTextFormat(Qt.RichText)

@@ -19,7 +19,7 @@ class HistoryModel(QAbstractTableModel):
     """Rows as the repository lists them: (id, created_at, rep, scenario_id, touch, score, duration_s, status,
     session_id). Sorting happens on the Python list, so ten thousand rows sort without a proxy model."""
 
-    COLUMNS = ("When", "Rep", "Scenario", "Touch", "Score", "Length", "Status")
+    COLUMNS = ("When", "Rep", "Scenario", "Touch", "Score", "Length", "Status", "Marked")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -45,9 +45,9 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def _value(self, row: tuple, column: int):
-        _id, created, rep, sid, touch, score, duration, status, _session = row
+        _id, created, rep, sid, touch, score, duration, status, _session, marks = row
         return (created, rep or "", self.titles.get(sid or "", sid or ""), touch or 1, score if score is not None else -1,
-                duration if duration is not None else -1.0, status)[column]
+                duration if duration is not None else -1.0, status, marks or 0)[column]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -61,12 +61,16 @@ class HistoryModel(QAbstractTableModel):
                 return f"{row[6]:.0f} s" if row[6] is not None else "text"
             if col == 4:
                 return "–" if row[5] is None else row[5]
+            if col == 7:  # items someone marked "said" / "not said"
+                return f"{row[9]} item{'s' if row[9] != 1 else ''}" if row[9] else ""
             value = self._value(row, col)
             return value if value != "" else "—"
         if role == Qt.UserRole:
             return row[0]
         if role == Qt.ForegroundRole and col == 4 and row[5] is not None:
             return QColor("#16a34a" if row[5] >= 80 else ("#b45309" if row[5] >= 50 else "#dc2626"))
+        if role == Qt.ToolTipRole and col == 7 and row[9]:
+            return "Checklist items someone marked as said or not said: open the attempt to see who and when"
         if role == Qt.TextAlignmentRole and col in (3, 4, 5):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None

@@ -64,7 +64,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.scenario: Scenario | None = None
         self.current: dict | None = None  # the attempt on the scorecard
         self.touch_plan = None  # set when the next recording is a later touch
-        self.last_stop_to_visible_s: float | None = None
+        self.last_stop_to_visible_s: float | None = None  # stop pressed -> scorecard painted
+        self.last_stop_to_saved_s: float | None = None  # stop pressed -> attempt row committed
         self.model_ready = False
         self._stop_pressed_at = 0.0
         self._greeting_cache: dict[str, Path] = {}
@@ -289,6 +290,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.rep_box.activated.connect(self._rep_switched)
         self._wire_review()
         self.scorecard.jump.connect(self.play_from)
+        self.scorecard.mark_requested.connect(self.mark_item)
         self.transcript.seek.connect(self.play_from)
         self.waveform.seek_requested.connect(self.play_from)
         self.bridge.partial.connect(self._on_partial)
@@ -538,7 +540,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._reset_record_button()
         self.show_attempt(attempt.id)
         self.after_graded(attempt.id)
+        self.repaint()  # measure to pixels drawn, not to widgets merely updated
         self.last_stop_to_visible_s = time.perf_counter() - self._stop_pressed_at
+        self.last_stop_to_saved_s = attempt.stop_to_result_s
         log.info("stop -> scorecard visible in %.3f s", self.last_stop_to_visible_s)
         msg = f"Scored in {self.last_stop_to_visible_s:.1f} s."
         if attempt.warnings:
@@ -607,8 +611,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         if row is None:
             return
         self.current = row
-        result = {"score": row["score"], "items": row["items"], "metrics": row["metrics"], "transcript": row["transcript"]}
-        self.scorecard.show_result(result)
+        self._show_scorecard(row)
         self.transcript.set_content(row["words"], row["items"], row["transcript"])
         scenario = self.services.scenarios.get(row["scenario_id"] or "")
         touch = f"Touch {row['touch']} · " if (row.get("touch") or 1) > 1 else ""
@@ -628,6 +631,22 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.play_button.setEnabled(bool(audio))
         self.show_comments(attempt_id)
         self.stack.setCurrentIndex(1)
+
+    def _show_scorecard(self, row: dict) -> None:
+        result = {"score": row["score"], "items": row["items"], "metrics": row["metrics"], "transcript": row["transcript"]}
+        self.scorecard.show_result(result, marks=self.services.repo.labels(row["id"]), markable=self.rep is not None)
+
+    def mark_item(self, item_id: str, said: bool) -> None:
+        """The rep (or a trainer at this machine) says whether an item was said; kept with who and when."""
+        if self.current is None or self.rep is None:
+            return
+        marker = self.rep.profile.name
+        role = "rep" if (self.current.get("rep") or "").lower() == marker.lower() else "trainer"
+        self.services.repo.add_mark(self.current["id"], item_id, said, marker, role)
+        self._show_scorecard(self.current)
+        self.statusBar().showMessage(
+            f"Marked as {'said' if said else 'not said'}. Marked attempts become labels for measuring the coach "
+            "(voicemail-coach labels export).", 8000)
 
     def show_record_page(self) -> None:
         self.stack.setCurrentIndex(0)

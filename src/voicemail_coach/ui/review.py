@@ -166,7 +166,8 @@ class ReviewMixin:
         labels = {k: rubric.label_tip(k)[0] for k in (*rubric.items, *rubric.touch)}
         exemplars = self.sessions_store.exemplar_ids()
         comments = {r["id"]: self.services.repo.comments(r["id"]) for r in rows}
-        self.compare_view.show_attempts(rows, self.services.scenarios.titles(), comments, labels, exemplars)
+        marks = {r["id"]: self.services.repo.labels(r["id"]) for r in rows}
+        self.compare_view.show_attempts(rows, self.services.scenarios.titles(), comments, labels, exemplars, marks)
         self.tabs.setCurrentIndex(COMPARE_TAB)
 
     # ----------------------------------------------------- delete and undo

@@ -10,10 +10,14 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.transcript import mmss
 
 PASS_COLOR = "#16a34a"
 FAIL_COLOR = "#dc2626"
+UNSURE_COLOR = "#d97706"
+CONTENT_IDS = ("rep_name", "rep_company", "prospect_named", "value", "contact", "number_twice",
+               "callback_time", "email_followup", "no_check_in", "no_apology")
 
 
 def score_color(score: int) -> str:
@@ -22,17 +26,20 @@ def score_color(score: int) -> str:
 
 class ItemRow(QFrame):
     jump = Signal(float)
+    mark_requested = Signal(str, bool)  # item id, "I said it"
 
-    def __init__(self, item: dict, parent=None):
+    def __init__(self, item: dict, parent=None, mark_info: dict | None = None, markable: bool = False):
         super().__init__(parent)
         self.setObjectName("itemRow")
         self.item = item
+        unsure = item.get("status") == "unsure"
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        mark = QLabel("✓" if item["passed"] else "✗")
-        mark.setObjectName("markPass" if item["passed"] else "markFail")
-        mark.setFixedWidth(22)
-        layout.addWidget(mark, 0, Qt.AlignTop)
+        mark_label = QLabel("✓" if item["passed"] else ("?" if unsure else "✗"))
+        mark_label.setObjectName("markPass" if item["passed"] else ("markUnsure" if unsure else "markFail"))
+        mark_label.setToolTip("Not sure I heard it" if unsure else "")
+        mark_label.setFixedWidth(22)
+        layout.addWidget(mark_label, 0, Qt.AlignTop)
         text = QVBoxLayout()
         label = QLabel(item["label"])
         label.setObjectName("itemLabel")
@@ -49,17 +56,37 @@ class ItemRow(QFrame):
             detail.setObjectName("muted")
         else:
             detail = QLabel(item.get("tip") or "")
-            detail.setObjectName("tip")
+            detail.setObjectName("unsureTip" if unsure else "tip")
         for plain in (label, detail):
             plain.setTextFormat(Qt.PlainText)  # the rep's words, never markup
         detail.setWordWrap(True)
         text.addWidget(detail)
+        if mark_info is not None:
+            note = QLabel(mark_note(mark_info))
+            note.setObjectName("markNote")
+            note.setTextFormat(Qt.PlainText)
+            text.addWidget(note)
+        elif markable and (unsure or not item["passed"]):
+            buttons = QHBoxLayout()
+            negative = item["id"].startswith("no_")  # passing means the phrase was NOT said
+            said = QPushButton("I didn't say that" if negative else "I said it")
+            said.setObjectName("markSaid")
+            said.setToolTip("The coach got this one wrong: mark it (marks also become labels for measuring the coach)")
+            said.clicked.connect(lambda: self.mark_requested.emit(item["id"], True))
+            buttons.addWidget(said)
+            if unsure:
+                not_said = QPushButton("I didn't")
+                not_said.setObjectName("markNotSaid")
+                not_said.clicked.connect(lambda: self.mark_requested.emit(item["id"], False))
+                buttons.addWidget(not_said)
+            buttons.addStretch(1)
+            text.addLayout(buttons)
         layout.addLayout(text, 1)
-        start = item.get("start") if item["passed"] else item.get("flagged_start")
+        start = item.get("start") if item["passed"] else (item.get("heard_start") if unsure else item.get("flagged_start"))
         if start is not None:
             button = QPushButton(f"▶ {start:0.1f}s")
             button.setObjectName("jump")
-            button.setToolTip("Play from these words")
+            button.setToolTip("Hear what the coach was not sure of" if unsure else "Play from these words")
             button.setCursor(Qt.PointingHandCursor)
             button.clicked.connect(lambda: self.jump.emit(float(start)))
             layout.addWidget(button, 0, Qt.AlignTop)
@@ -98,6 +125,8 @@ class TranscriptView(QTextBrowser):
                 self.spans.append((it["start"], it["end"], "#dcfce7"))
             elif not it["passed"] and it.get("flagged_start") is not None:
                 self.spans.append((it["flagged_start"], it["flagged_end"], "#fee2e2"))
+            elif it.get("status") == "unsure" and it.get("heard_start") is not None:
+                self.spans.append((it["heard_start"], it["heard_end"], "#fef3c7"))
         self.current = -1
         self._fallback = text
         self._render()
@@ -131,6 +160,7 @@ class TranscriptView(QTextBrowser):
 
 class Scorecard(QWidget):
     jump = Signal(float)
+    mark_requested = Signal(str, bool)  # item id, "I said it"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -159,17 +189,23 @@ class Scorecard(QWidget):
         scroll.setFrameShape(QFrame.NoFrame)
         outer.addWidget(scroll, 1)
 
-    def show_result(self, result: dict, warnings: list[str] | None = None) -> None:
+    def show_result(self, result: dict, warnings: list[str] | None = None, marks: dict[str, dict] | None = None,
+                    markable: bool = False) -> None:
+        """``marks``: the mark that counts per item; ``markable``: offer "I said it" on missed items."""
+        marks = marks or {}
         score = result["score"]
         self.score.setText(f"<span style='color:{score_color(score)}'>{score}</span>")
-        missed = [i for i in result["items"] if not i["passed"]]
+        unsure = [i for i in result["items"] if i.get("status") == "unsure" and i["id"] not in marks]
+        missed = [i for i in result["items"] if not i["passed"] and i.get("status") != "unsure"]
         # what was said comes before how it was said
         ranked = sorted(missed, key=lambda i: i["id"] in ("length", "pace", "fillers"))
         first = ranked[0]["label"].lower() if ranked else ""
-        self.summary.setText(
-            "Every checklist item is there. Try it shorter, or on a harder scenario."
-            if not missed else f"{len(missed)} to fix. Start with: {first}."
-        )
+        summary = ("Every checklist item is there. Try it shorter, or on a harder scenario."
+                   if not missed else f"{len(missed)} to fix. Start with: {first}.")
+        if unsure:
+            summary += (f"\n{len(unsure)} item{'s' if len(unsure) != 1 else ''} not confirmed: the coach was not sure "
+                        "it heard you. Listen (▶) and mark it.")
+        self.summary.setText(summary)
         self.summary.setTextFormat(Qt.PlainText)
         if warnings:
             self.summary.setText(self.summary.text() + "\n⚠ " + "\n⚠ ".join(warnings))
@@ -186,8 +222,9 @@ class Scorecard(QWidget):
             if w:
                 w.deleteLater()
         for item in result["items"]:
-            row = ItemRow(item)
+            row = ItemRow(item, mark_info=marks.get(item["id"]), markable=markable and item["id"] in CONTENT_IDS)
             row.jump.connect(self.jump)
+            row.mark_requested.connect(self.mark_requested)
             self.rows.addWidget(row)
         self.rows.addStretch(1)
 

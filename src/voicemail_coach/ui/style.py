@@ -22,6 +22,10 @@ QMainWindow, QDialog { background: #f3f4f6; }
 #tip { color: #92400e; }
 #markPass { color: #16a34a; font-size: 18px; font-weight: 700; }
 #markFail { color: #dc2626; font-size: 18px; font-weight: 700; }
+#markUnsure { color: #d97706; font-size: 18px; font-weight: 700; }
+#unsureTip { color: #92400e; }
+#markNote { color: #4b5563; font-size: 12px; font-style: italic; }
+QPushButton#markSaid, QPushButton#markNotSaid { padding: 2px 10px; font-size: 12px; }
 QPushButton { background: white; border: 1px solid #d1d5db; border-radius: 8px; padding: 6px 14px; }
 QPushButton:hover { background: #f9fafb; border-color: #9ca3af; }
 QPushButton:focus { border: 2px solid #2563eb; }
