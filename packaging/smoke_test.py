@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -50,7 +51,15 @@ def main() -> int:
     proc, report["frozen_grade_wav_s"] = run([str(exe), "grade", str(wav), "--scenario", "hotel-uniforms", "--json", *rep], env)
     graded = json.loads(proc.stdout)
     report["frozen_wav_score"] = graded["score"]
+    report["frozen_engine"] = graded.get("engine")
     assert "brightline" in graded["transcript"].lower() and graded["score"] >= 60, graded
+    if sys.platform.startswith("linux") and platform.machine() == "x86_64":
+        assert graded["engine"].startswith("moonshine"), graded["engine"]  # the default where it runs
+    # faster-whisper stays available (the engine elsewhere, and on request)
+    proc, _ = run([str(exe), "grade", str(wav), "--engine", "faster-whisper", "--scenario", "hotel-uniforms",
+                   "--json", *rep], env)
+    graded = json.loads(proc.stdout)
+    assert graded["engine"] == "faster-whisper tiny.en" and "555" in graded["transcript"], graded
     # a session, its PDF report (Qt's PDF writer and fonts inside the bundle) and a review bundle round trip
     run([str(exe), "session", "create", "--name", "Smoke", "--rep", "Dave Kowalski", "--scenario", "hotel-uniforms"], env)
     run([str(exe), "grade", "--text", text, "--scenario", "hotel-uniforms", "--save", "--session", "Smoke", *rep], env)

@@ -44,8 +44,11 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
                     vm.rep.company, "--phone", vm.rep.phone, "--email", vm.rep.email, "--data-dir", str(data)],
                    check=True, capture_output=True, env=env)
     shots = ROOT / "artifacts" / "screenshots"
-    proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_app", str(data), str(shots), str(wav)],
-                          capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    # the same message, its second reading of the number trailing off three digits short
+    head, _, _ = vm.text.rpartition(vm.rep.phone)
+    trailing = synthesize(head + "five five five, two one four, three.", audio_cache, voice=0)
+    proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_app", str(data), str(shots), str(wav), "1",
+                           str(trailing)], capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     attempt = out["attempt"]
@@ -54,12 +57,16 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
     passed = {i["id"] for i in attempt["items"] if i["passed"]}
     assert {"rep_name", "rep_company", "prospect_named", "callback_time", "email_followup"} <= passed
     assert out["history_rows"] == 2
+    # the trailing-off reading: not a flat ✗ but "not sure", which the rep then marks
+    assert out["unsure_items"] == ["number_twice"]
+    assert out["marks"]["number_twice"]["said"] is False and out["marks"]["number_twice"]["role"] == "rep"
     assert out["email_score_after_edit"] < 100  # the deliberate Thursday -> Friday mismatch
     assert out["touch2"] == {"fresh_reason": False, "on_promised_day": True, "touch": 2}
     assert len(out["stop_to_visible_s"]) == 1
     assert out["replay_position_s"] > 0.3  # R replayed the attempt
     for name in ("1-record-view", "2-recording-live-checklist", "3-scorecard", "4-replay-following", "6-history",
-                 "7-email-draft", "8-email-mismatch", "10-touch2-record-view", "11-touch2-scorecard"):
+                 "7-email-draft", "8-email-mismatch", "10-touch2-record-view", "11-touch2-scorecard",
+                 "12-scorecard-unsure", "13-scorecard-marked"):
         assert (shots / f"{name}.png").stat().st_size > 10_000
 
 

@@ -25,11 +25,16 @@ def test_cli_grades_a_synthesized_voicemail(audio_cache, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "voicemail_coach", "grade", str(wav), "--scenario", "hotel-uniforms",
          "--rep-name", vm.rep.name, "--rep-company", vm.rep.company, "--rep-phone", vm.rep.phone,
-         "--rep-email", vm.rep.email, "--json", "--data-dir", str(tmp_path)],
+         "--rep-email", vm.rep.email, "--json", "--save", "--data-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
+    from voicemail_coach.services import Services
+    from voicemail_coach.speech.engines import moonshine_supported
+
+    assert out["engine"] == ("moonshine moonshine-base-en" if moonshine_supported() else "faster-whisper tiny.en")
+    assert Services(tmp_path).repo.attempt(out["attempt_id"])["engine"] == out["engine"]  # kept with the attempt
     assert out["score"] >= 85
     assert "brightline" in out["transcript"].lower()
     assert out["metrics"]["duration_s"] > 15 and out["metrics"]["words_per_minute"] > 80

@@ -111,3 +111,27 @@ def test_two_processes_write_one_database_safely(tmp_path):
     conn = connect(db)
     assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 300
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_processes_starting_together_on_a_new_data_folder_all_save(tmp_path):
+    """First start, three processes at once, twenty times: the schema is migrated once, nothing is lost."""
+    import subprocess
+    import sys
+
+    failures = []
+    for round_ in range(20):
+        data = tmp_path / f"new-{round_}"
+        procs = [subprocess.Popen([sys.executable, "-m", "voicemail_coach", "--data-dir", str(data), "grade", "--text",
+                                   f"Hi, this is rep {n}.", "--rep-name", f"Rep {n}", "--save"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(3)]
+        for p in procs:
+            _out, err = p.communicate(timeout=120)
+            if p.returncode != 0:
+                failures.append(err.strip())
+        from voicemail_coach.storage.db import MIGRATIONS, connect
+
+        conn = connect(data / "voicemail-coach.sqlite3")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 3 - len(failures)
+        conn.close()
+    assert failures == []

@@ -3,7 +3,7 @@
 Run as a script by the end-to-end test (Qt's platform is chosen once per
 process, so this runs apart from the offscreen tests). Prints JSON.
 
-    python -m tests.support.e2e_app DATA_DIR SHOTS_DIR WAV [ROUNDS]
+    python -m tests.support.e2e_app DATA_DIR SHOTS_DIR WAV [ROUNDS [TRAILING_OFF_WAV]]
 """
 
 from __future__ import annotations
@@ -136,6 +136,24 @@ def main() -> int:
         shot("6-history")
         out["attempt"] = first_attempt
         out["history_rows"] = w.history.model.rowCount()
+        if len(sys.argv) > 5:  # a recording whose second reading of the number trails off
+            from PySide6.QtWidgets import QPushButton
+
+            from voicemail_coach.ui.scorecard import ItemRow
+
+            before = w.current["id"]
+            w.grade_file(Path(sys.argv[5]))
+            wait(lambda: w.state == w.IDLE and w.current is not None and w.current["id"] != before, 120)
+            w.tabs.setCurrentIndex(0)
+            shot("12-scorecard-unsure")
+            out["unsure_items"] = [i["id"] for i in w.current["items"] if i.get("status") == "unsure"]
+            rows = [w.scorecard.rows.itemAt(i).widget() for i in range(w.scorecard.rows.count())]
+            unsure = [r for r in rows if isinstance(r, ItemRow) and r.item.get("status") == "unsure"]
+            if unsure:
+                button = next(b for b in unsure[0].findChildren(QPushButton) if b.text() == "I didn't")
+                QTest.mouseClick(button, Qt.LeftButton)
+                shot("13-scorecard-marked")
+            out["marks"] = w.services.repo.labels(w.current["id"])
     finally:
         w.close()
         mic.stop()

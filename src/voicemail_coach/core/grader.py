@@ -511,7 +511,7 @@ def _mark_doubts(idx: _Index, items: list[ItemResult], rep: RepProfile, prospect
             continue
         item.unsure = True
         item.heard, item.heard_start, item.heard_end = idx.evidence(doubt.first, doubt.last)
-        item.tip = f"Not sure I heard it: {doubt.why} (“{item.heard}”). Listen, and mark whether you said it."
+        item.tip = f"Not sure I heard it: “{item.heard}” — {doubt.why}. Listen (▶), and mark whether you said it."
 
 
 def _fill_tips(items: list[ItemResult], rubric: Rubric, rep: RepProfile, prospect: Prospect) -> None:

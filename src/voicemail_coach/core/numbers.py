@@ -7,6 +7,7 @@ Tokens are turned into digit strings and consecutive ones joined into runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Token
@@ -34,10 +35,18 @@ class DigitRun:
     positions: tuple[int, ...]
 
 
+_CLOCKLIKE = re.compile(r"\d{1,2}:\d{2}")
+
+
 def _plain_digits(text: str) -> str | None:
     if text.isdigit():
         return text
     return None
+
+
+def _clocklike_digits(text: str) -> str | None:
+    """ "5:52" — a recognizer sometimes writes digit groups as clock times; trusted only inside a run."""
+    return text.replace(":", "") if _CLOCKLIKE.fullmatch(text) else None
 
 
 def _word_number(tokens: list[Token], i: int) -> tuple[str, int] | None:
@@ -104,6 +113,8 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
         text = tokens[first].text
         if digits:
             current.append(piece)
+        elif _clocklike_digits(text) and (current or (k + 1 < len(pieces) and pieces[k + 1][2])):
+            current.append((first, first, _clocklike_digits(text)))
         elif text in _HOMOPHONES and current and k + 1 < len(pieces) and pieces[k + 1][2]:
             current.append((first, first, _HOMOPHONES[text]))
         elif text in ("dash", "hyphen", "and", "dollars") and current and k + 1 < len(pieces) and pieces[k + 1][2]:

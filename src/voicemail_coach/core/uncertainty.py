@@ -63,7 +63,7 @@ def number_doubts(transcript: Transcript, phone: str, matched: list[numbers.Numb
         common = _common_in_order(run.digits, target)
         # digits lost, at most one misheard: most of the number, in its order
         if common / len(target) >= NUMBER_SHARE and len(run.digits) - common <= 1:
-            out.append(Doubt(run.first, run.last, f"heard as {run.digits}, which is most of your number"))
+            out.append(Doubt(run.first, run.last, f"{len(run.digits)} digits that are most of your number, not all of it"))
     return out
 
 
@@ -80,7 +80,7 @@ def name_doubt(transcript: Transcript, name_parts: list[str], not_names: set[str
                 best = (gap, i)
     if best is None or not _doubted(transcript, best[1], best[1]):
         return None
-    return Doubt(best[1], best[1], "a word that sounds close to the name")
+    return Doubt(best[1], best[1], "a doubtful word that sounds close to the name")
 
 
 def doubted_after(transcript: Transcript, spans: list[tuple[int, int]], reach: int = 6) -> Doubt | None:
@@ -95,7 +95,7 @@ def doubted_after(transcript: Transcript, spans: list[tuple[int, int]], reach: i
                     break
                 continue
             if _doubted(transcript, k, k):
-                return Doubt(last + 1, k, "the words after your promise were unclear")
+                return Doubt(last + 1, k, "the words after your promise were unclear, so the time was not heard")
     return None
 
 
@@ -114,5 +114,5 @@ def email_doubt(transcript: Transcript) -> Doubt | None:
             hi += 1
         sentence = {t.text for t in tokens[lo : hi + 1]}
         if sentence & {"send", "sending", "sent", "drop", "shoot", "forward", "you"}:
-            return Doubt(i, i, "a word that sounds like \"email\" was unclear")
+            return Doubt(i, i, "an unclear word that sounds like \"email\"")
     return None

@@ -64,6 +64,14 @@ class VadStream:
         )
         self.probs = np.concatenate([self.probs, np.asarray(out, dtype=np.float32).reshape(-1)])
 
+    def clone(self) -> "VadStream":
+        """A copy to look ahead with, leaving this stream's state untouched."""
+        other = VadStream.__new__(VadStream)
+        other._session = self._session
+        other._h, other._c, other._context = self._h.copy(), self._c.copy(), self._context.copy()
+        other.probs = self.probs.copy()
+        return other
+
 
 def spans_from_probs(probs: np.ndarray, total: int, final: bool) -> list[Span]:
     """Speech spans in samples. A span is closed once MIN_PAUSE_S of silence follows it, and never
@@ -180,8 +188,9 @@ class ChunkPlanner:
     def extend(self, block: np.ndarray) -> None:
         self.audio = np.concatenate([self.audio, np.asarray(block, dtype=np.float32).reshape(-1)])
 
-    def _spans(self, total: int, final: bool) -> list[Span]:
-        spans = spans_from_probs(self._vad.probs[: -(-total // WINDOW)], total, final)
+    def _spans(self, total: int, final: bool, probs: np.ndarray | None = None) -> list[Span]:
+        probs = self._vad.probs if probs is None else probs
+        spans = spans_from_probs(probs[: -(-total // WINDOW)], total, final)
         spans = [s for s in spans if s.end > self.done]
         spans = [Span(max(s.start, self.done), s.end, s.soft, s.open) for s in spans]
         return split_at_breaths(self.audio, spans, total, final)
@@ -206,12 +215,21 @@ class ChunkPlanner:
         return [Span(c.start + self.done, c.end + self.done) for c in plan_chunks(rel, total - self.done, final)]
 
     def speculate(self) -> list[Span]:
-        """The chunks the rest would be cut into if the rep stopped now, when the last words
-        are followed by a pause; decoding them ahead leaves almost nothing for the stop."""
-        spans = self._spans(self.boundary, final=False)
-        if not spans or spans[-1].open:
-            return []
-        return self._shifted(spans, self.boundary, final=True)
+        """The chunks the rest would be cut into if the rep stopped now, once the last words are
+        followed by a short silence; decoding them ahead leaves almost nothing for the stop.
+
+        A guess, not a decision: it looks past the last step boundary with a copy of the VAD.
+        The stop reuses a guessed chunk only when its final plan cuts exactly the same audio.
+        """
+        vad = self._vad.clone()
+        whole = (len(self.audio) - self.boundary) // WINDOW * WINDOW
+        vad.feed(self.audio[self.boundary : self.boundary + whole])
+        total = self.boundary + whole
+        quiet = int(PAD_S * SAMPLE_RATE) // WINDOW + 1
+        if len(vad.probs) < quiet or bool((vad.probs[-quiet:] >= NEG_THRESHOLD).any()):
+            return []  # still speaking, or only just stopped
+        spans = self._spans(total, final=True, probs=vad.probs)
+        return self._shifted(spans, total, final=True) if spans else []
 
     def finish(self) -> list[Span]:
         """The remaining chunks once the audio is complete."""

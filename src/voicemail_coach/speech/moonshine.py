@@ -49,6 +49,7 @@ TOKENS_PER_SECOND = 6.5  # Moonshine's own bound on how much text a second of sp
 WORD_START = "\u2581"
 TAIL_PADS = (SAMPLE_RATE // 10, SAMPLE_RATE * 3 // 10, 0)  # silence after a chunk, first choice first
 MIN_TOKENS_PER_SECOND = 1.5  # fewer means the decoder stopped early (speech runs at 3-5 tokens a second)
+CONFIDENT = -0.3  # mean token log-probability below which a reading is tried again (good ones: -0.1 to -0.25)
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
 
@@ -410,10 +411,10 @@ class MoonshineTranscriber(Transcriber):
         """Greedy decoding, tried again with other silence after the chunk when it looks wrong.
 
         Moonshine's reading of a chunk can swing with a few milliseconds of audio more or less at
-        its end: a whole sentence dropped, a phrase misheard, a word looping. A short tail of
-        silence steadies it; when the result is still implausible (far too few words for the
-        audio, a word repeated five times running) other tails are tried and the most confident
-        plausible reading is kept.
+        its end: a sentence dropped, a phrase misheard, or a fluent sentence that was never said.
+        A short tail of silence steadies it. When the reading is doubtful (the decoder unsure of its
+        tokens on average, far too few words for the audio, a token looping) the other tails are
+        tried too and the most confident plausible reading is kept.
         """
         seconds = len(audio) / SAMPLE_RATE
         best: tuple[bool, float, list[int], list[float]] | None = None
@@ -423,7 +424,7 @@ class MoonshineTranscriber(Transcriber):
                 tokens, probs = self._greedy(padded)
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
-            if plausible:
+            if plausible and confidence >= CONFIDENT:
                 return tokens, probs
             if best is None or (plausible, confidence) > best[:2]:
                 best = (plausible, confidence, tokens, probs)

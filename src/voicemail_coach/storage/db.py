@@ -162,18 +162,22 @@ def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise StorageError(
-            f"this database was written by a newer Voicemail Coach (schema {version}); update the app to open it"
-        )
-    for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+    """Bring the schema up to date. Every step runs in one write transaction that first reads the
+    version again, so processes starting together on a new data folder migrate it exactly once."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return  # the usual case: nothing to do, no write lock taken
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StorageError(
+                f"this database was written by a newer Voicemail Coach (schema {version}); update the app to open it"
+            )
+        for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in filter(str.strip, script.split(";")):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {step}")
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,49 @@
+"""Nothing leaves the machine: no file outside the data and cache folders, no network socket."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.corpus import load_corpus
+from tests.support.synth import synthesize
+
+pytestmark = pytest.mark.model
+
+
+def _files_outside(home, *allowed):
+    found = []
+    for root, _dirs, files in os.walk(home):
+        if any(str(root).startswith(str(a)) for a in allowed):
+            continue
+        found += [os.path.join(root, f) for f in files]
+    return found
+
+
+def test_grading_a_recording_writes_only_to_the_data_and_cache_folders_and_opens_no_socket(tmp_path, audio_cache):
+    if not shutil.which("strace"):
+        if os.environ.get("CI"):
+            raise AssertionError("strace is missing (scripts/setup.sh installs it)")
+        pytest.skip("strace is not installed")
+    vm = next(v for v in load_corpus() if v.id == "strong-01")
+    wav = synthesize(vm.text, audio_cache, voice=0)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEMAIL_COACH_", "ORT_", "HF_"))}
+    env.update(HOME=str(home), VOICEMAIL_COACH_CACHE=os.environ["VOICEMAIL_COACH_CACHE"])
+    trace = tmp_path / "connect.log"
+    proc = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=connect,sendto", "-o", str(trace),
+         sys.executable, "-m", "voicemail_coach", "grade", str(wav), "--json", "--save", "--rep-name", vm.rep.name,
+         "--rep-phone", vm.rep.phone, "--data-dir", str(home / "data")],
+        capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert _files_outside(home, home / "data") == []
+    calls = [line for line in trace.read_text().splitlines() if "connect(" in line or "sendto(" in line]
+    network = [c for c in calls if re.search(r"AF_INET6?|AF_NETLINK", c)]
+    assert network == [], network
