@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -10,19 +11,17 @@ from voicemail_coach.core.rubric import Rubric, default_rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
 from voicemail_coach.paths import DataDir, resources_dir
 
+ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
+
 log = logging.getLogger(__name__)
 
 
 class Services:
     def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None,
                  engine: str | None = None, progress=None):
-        import os
-
-        from voicemail_coach.speech.engines import ENGINE_ENV
-
         self.dirs = DataDir(data_dir)
         self.model_dir = model_dir
-        self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"
+        self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"  # auto, moonshine or faster-whisper
         self.progress = progress  # called with (what, fraction) while a model is prepared
         self.notices: list[str] = []  # things the user must be told once (a database set aside, …)
 

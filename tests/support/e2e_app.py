@@ -145,14 +145,14 @@ def main() -> int:
             w.grade_file(Path(sys.argv[5]))
             wait(lambda: w.state == w.IDLE and w.current is not None and w.current["id"] != before, 120)
             w.tabs.setCurrentIndex(0)
-            shot("12-scorecard-unsure")
+            shot("12-scorecard-unsure", (1600, 1000))
             out["unsure_items"] = [i["id"] for i in w.current["items"] if i.get("status") == "unsure"]
             rows = [w.scorecard.rows.itemAt(i).widget() for i in range(w.scorecard.rows.count())]
             unsure = [r for r in rows if isinstance(r, ItemRow) and r.item.get("status") == "unsure"]
             if unsure:
                 button = next(b for b in unsure[0].findChildren(QPushButton) if b.text() == "I didn't")
                 QTest.mouseClick(button, Qt.LeftButton)
-                shot("13-scorecard-marked")
+                shot("13-scorecard-marked", (1600, 1000))
             out["marks"] = w.services.repo.labels(w.current["id"])
     finally:
         w.close()

@@ -180,13 +180,25 @@ class ChunkPlanner:
     """Audio in, closed chunks out, decided at fixed step boundaries (see the module note)."""
 
     def __init__(self) -> None:
-        self.audio = np.zeros(0, dtype=np.float32)
+        self._buffer = np.zeros(SAMPLE_RATE * 30, dtype=np.float32)
+        self._length = 0
         self._vad = VadStream()
         self.done = 0  # samples already handed out in chunks
         self.boundary = 0  # the last step boundary decided
 
+    @property
+    def audio(self) -> np.ndarray:
+        """Everything heard so far (a view: valid until the next ``extend``)."""
+        return self._buffer[: self._length]
+
     def extend(self, block: np.ndarray) -> None:
-        self.audio = np.concatenate([self.audio, np.asarray(block, dtype=np.float32).reshape(-1)])
+        block = np.asarray(block, dtype=np.float32).reshape(-1)
+        if self._length + len(block) > len(self._buffer):  # grow by doubling: appends stay cheap
+            grown = np.zeros(max(2 * len(self._buffer), self._length + len(block)), dtype=np.float32)
+            grown[: self._length] = self.audio
+            self._buffer = grown
+        self._buffer[self._length : self._length + len(block)] = block
+        self._length += len(block)
 
     def _spans(self, total: int, final: bool, probs: np.ndarray | None = None) -> list[Span]:
         probs = self._vad.probs if probs is None else probs

@@ -11,7 +11,6 @@ from voicemail_coach.speech.model import ModelError, resolve_model
 from voicemail_coach.speech.transcriber import Transcriber, WhisperTranscriber
 
 ENGINES = ("auto", "moonshine", "faster-whisper")
-ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
 
 
 def moonshine_supported() -> bool:

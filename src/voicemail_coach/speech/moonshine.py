@@ -39,8 +39,9 @@ SOURCE_FILES = {
 }
 GRAPHS = ("encoder_model", "decoder_model_merged")
 CONVERTED_MANIFEST = "converted.json"
-CONVERSION_FORMAT = 3  # bump when the conversion changes, so old caches are rebuilt
+CONVERSION_FORMAT = 4  # bump when the conversion changes, so old caches are rebuilt
 PRECISIONS = ("int8", "float")
+FLOAT_OUTPUT = False  # keep the output layer in float (54 MB more; no gain measured on the corpus)
 BLOCK_SIZE = 32  # weights per quantization block (8-bit blocks of the already 8-bit weights: no visible loss)
 
 START, END = 1, 2
@@ -221,7 +222,7 @@ def quantize_blocks(src: Path, dst: Path) -> None:
     try:
         model = onnx.load(str(src))
         quantizer = MatMulNBitsQuantizer(model, bits=8, block_size=BLOCK_SIZE, is_symmetric=False,
-                                         accuracy_level=4, nodes_to_exclude=_output_layer(model))
+                                         accuracy_level=4, nodes_to_exclude=_output_layer(model) if FLOAT_OUTPUT else [])
         quantizer.process()
         quantizer.model.save_model_to_file(str(dst), use_external_data_format=False)
     finally:

@@ -632,9 +632,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.show_comments(attempt_id)
         self.stack.setCurrentIndex(1)
 
-    def _show_scorecard(self, row: dict) -> None:
+    def _show_scorecard(self, row: dict, keep_scroll: bool = False) -> None:
         result = {"score": row["score"], "items": row["items"], "metrics": row["metrics"], "transcript": row["transcript"]}
-        self.scorecard.show_result(result, marks=self.services.repo.labels(row["id"]), markable=self.rep is not None)
+        self.scorecard.show_result(result, marks=self.services.repo.labels(row["id"]), markable=self.rep is not None,
+                                   keep_scroll=keep_scroll)
 
     def mark_item(self, item_id: str, said: bool) -> None:
         """The rep (or a trainer at this machine) says whether an item was said; kept with who and when."""
@@ -643,7 +644,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         marker = self.rep.profile.name
         role = "rep" if (self.current.get("rep") or "").lower() == marker.lower() else "trainer"
         self.services.repo.add_mark(self.current["id"], item_id, said, marker, role)
-        self._show_scorecard(self.current)
+        self._show_scorecard(self.current, keep_scroll=True)
         self.statusBar().showMessage(
             f"Marked as {'said' if said else 'not said'}. Marked attempts become labels for measuring the coach "
             "(voicemail-coach labels export).", 8000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTextBrowser, QVBoxLayout, QWidget,
 )
@@ -65,6 +65,7 @@ class ItemRow(QFrame):
             note = QLabel(mark_note(mark_info))
             note.setObjectName("markNote")
             note.setTextFormat(Qt.PlainText)
+            note.setWordWrap(True)  # an unwrapped line would widen the column past the window
             text.addWidget(note)
         elif markable and (unsure or not item["passed"]):
             buttons = QHBoxLayout()
@@ -188,11 +189,14 @@ class Scorecard(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
 
     def show_result(self, result: dict, warnings: list[str] | None = None, marks: dict[str, dict] | None = None,
-                    markable: bool = False) -> None:
-        """``marks``: the mark that counts per item; ``markable``: offer "I said it" on missed items."""
+                    markable: bool = False, keep_scroll: bool = False) -> None:
+        """``marks``: the mark that counts per item; ``markable``: offer "I said it" on missed items;
+        ``keep_scroll``: the same attempt again (after a mark), so stay where the rep was."""
         marks = marks or {}
+        scrolled = self.scroll.verticalScrollBar().value() if keep_scroll else 0
         score = result["score"]
         self.score.setText(f"<span style='color:{score_color(score)}'>{score}</span>")
         unsure = [i for i in result["items"] if i.get("status") == "unsure" and i["id"] not in marks]
@@ -220,6 +224,7 @@ class Scorecard(QWidget):
         while self.rows.count():
             w = self.rows.takeAt(0).widget()
             if w:
+                w.setParent(None)  # gone from view now, not when the event loop next runs
                 w.deleteLater()
         for item in result["items"]:
             row = ItemRow(item, mark_info=marks.get(item["id"]), markable=markable and item["id"] in CONTENT_IDS)
@@ -227,6 +232,8 @@ class Scorecard(QWidget):
             row.mark_requested.connect(self.mark_requested)
             self.rows.addWidget(row)
         self.rows.addStretch(1)
+        if scrolled:
+            QTimer.singleShot(0, lambda: self.scroll.verticalScrollBar().setValue(scrolled))  # once laid out
 
 
 class LiveChecklist(QWidget):
