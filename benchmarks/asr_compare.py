@@ -32,6 +32,7 @@ CANDIDATES = {
     "tiny.en-whole-beam5": "faster-whisper tiny.en, the whole file in 30 s windows, beam 5 (the library's own call)",
     "moonshine-float": "Moonshine base-en, float weights, pause-cut chunks, greedy",
     "moonshine-int8": "Moonshine base-en, 8-bit block weights (MatMulNBits), pause-cut chunks, greedy",
+    "moonshine-int8-hints": "moonshine-int8, the rep's and prospect's names hinted (logits +2.5 to begin one, +4 to go on)",
 }
 BASELINE = "tiny.en-chunks"
 
@@ -81,6 +82,8 @@ def make_transcriber(candidate: str, cache_root: Path):
         return WhisperTranscriber()
     if candidate == "tiny.en-whole-beam5":
         return WhisperTranscriber(beam_size=5, bias="none")
+    if candidate == "moonshine-int8-hints":
+        return MoonshineTranscriber(cache_root, precision="int8", boost=(2.5, 4.0))
     if candidate.startswith("moonshine-"):
         return MoonshineTranscriber(cache_root, precision=candidate.split("-", 1)[1])
     raise SystemExit(f"unknown candidate {candidate}")

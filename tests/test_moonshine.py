@@ -113,3 +113,16 @@ def test_moonshine_transcribes_a_spoken_voicemail_with_its_number(audio_cache, t
     assert all(a < b for a, b in times) and times == sorted(times)
     assert times[-1][1] <= len(audio) / 16000 + 0.6
     assert all(0.0 <= w.probability <= 1.0 for w in transcript.words)
+
+
+def test_hinted_names_become_token_sequences_of_the_vocabulary():
+    from voicemail_coach.paths import DataDir
+
+    t = moonshine.MoonshineTranscriber(DataDir().cache, boost=(2.5, 4.0))
+    t.load()
+    seqs = t._hint_tokens(["Dave Kowalski", "Brightline Uniforms", "Chloe Martin", "Al"])
+    words = {"".join(t._tokens[i] for i in seq) for seq in seqs}
+    assert "\u2581Kowalski" in words and "\u2581Brightline" in words
+    assert not any(w.endswith("Al") for w in words)  # too short to hint
+    assert all(len(seq) >= 2 for seq in seqs)
+    assert moonshine.MoonshineTranscriber(DataDir().cache)._hint_tokens(["Dave Kowalski"]) == []  # off by default

@@ -349,10 +349,12 @@ class MoonshineTranscriber(Transcriber):
     engine = "moonshine"
 
     def __init__(self, cache_root: Path, cpu_threads: int | None = None, progress: Progress | None = None,
-                 precision: str = "int8"):
+                 precision: str = "int8", boost: tuple[float, float] = (0.0, 0.0)):
         super().__init__()
         self.cache_root = Path(cache_root)
         self.precision = precision
+        # logit bonus for beginning a hinted name's word, and for continuing one once begun
+        self.start_boost, self.boost = boost
         self.progress = progress
         self._threads = cpu_threads or default_threads()
         self._encoder = self._decoder = None
@@ -393,7 +395,7 @@ class MoonshineTranscriber(Transcriber):
     def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
         if len(audio) < SAMPLE_RATE // 10:
             return []
-        tokens, probs = self._steady_decode(audio.astype(np.float32, copy=False))
+        tokens, probs = self._steady_decode(audio.astype(np.float32, copy=False), self._hint_tokens(hints))
         pieces: list[tuple[str, float]] = []  # (word, lowest token probability)
         for tok, p in zip(tokens, probs):
             text = self._tokens[tok] if tok < len(self._tokens) else ""
@@ -408,7 +410,29 @@ class MoonshineTranscriber(Transcriber):
             for (w, p), (a, b) in zip(pieces, spans)
         ]
 
-    def _steady_decode(self, audio: np.ndarray) -> tuple[list[int], list[float]]:
+    def _hint_tokens(self, hints: list[str] | None) -> list[list[int]]:
+        """Token sequences of the hinted names' words ("▁Kow", "al", "ski"), longest vocabulary match first."""
+        if not (self.boost or self.start_boost) or not hints:
+            return []
+        if not hasattr(self, "_ids"):
+            self._ids = {t: i for i, t in enumerate(self._tokens)}
+        sequences = []
+        for word in {w for h in hints for w in h.split() if len(w) >= 3 and w.isalpha()}:
+            text, seq = WORD_START + word, []
+            while text:
+                for n in range(len(text), 0, -1):
+                    if text[:n] in self._ids:
+                        seq.append(self._ids[text[:n]])
+                        text = text[n:]
+                        break
+                else:
+                    seq = []
+                    break
+            if len(seq) >= 2:  # a one-token word needs no help and would only be pushed everywhere
+                sequences.append(seq)
+        return sequences
+
+    def _steady_decode(self, audio: np.ndarray, hinted: list[list[int]] | None = None) -> tuple[list[int], list[float]]:
         """Greedy decoding, tried again with other silence after the chunk when it looks wrong.
 
         Moonshine's reading of a chunk can swing with a few milliseconds of audio more or less at
@@ -422,7 +446,7 @@ class MoonshineTranscriber(Transcriber):
         for pad in TAIL_PADS:
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
-                tokens, probs = self._greedy(padded)
+                tokens, probs = self._greedy(padded, hinted or [])
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
             if plausible and confidence >= CONFIDENT:
@@ -431,7 +455,7 @@ class MoonshineTranscriber(Transcriber):
                 best = (plausible, confidence, tokens, probs)
         return best[2], best[3]
 
-    def _greedy(self, audio: np.ndarray) -> tuple[list[int], list[float]]:
+    def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = ()) -> tuple[list[int], list[float]]:
         hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
         past = {n: np.zeros((1, HEADS, 0, HEAD_DIM), np.float32) for n in self._past_names}
         token, out, probs = START, [], []
@@ -447,6 +471,15 @@ class MoonshineTranscriber(Transcriber):
             logits = result[0][0, -1].astype(np.float64)
             if step == 0:
                 logits[END] = -np.inf  # a chunk holds speech: never end before the first word
+            heard = logits
+            if hinted:
+                # a hinted name, once begun, is helped to its end; its probability stays the unhelped one
+                logits = logits.copy()
+                for seq in hinted:
+                    logits[seq[0]] += self.start_boost
+                    for k in range(1, len(seq)):
+                        if out[-k:] == seq[:k]:
+                            logits[seq[k]] += self.boost
             token = int(logits.argmax())
             for name, value in zip(self._present_names, result[1:]):
                 key = name.replace("present", "past_key_values")
@@ -454,7 +487,7 @@ class MoonshineTranscriber(Transcriber):
                     past[key] = value
             if token == END:
                 break
-            e = np.exp(logits - logits[token])
+            e = np.exp(heard - heard[token])
             probs.append(float(1.0 / e.sum()))
             out.append(token)
         return out, probs

@@ -617,6 +617,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         touch = f"Touch {row['touch']} · " if (row.get("touch") or 1) > 1 else ""
         self.attempt_title.setText(f"{touch}Attempt #{row['id']} · {row['rep'] or ''} · "
                                    f"{scenario.title if scenario else (row['scenario_id'] or 'no scenario')}")
+        self.attempt_title.setToolTip(f"Heard by {row['engine']}" if row.get("engine") else "Graded from text")
         self.waveform.marks = []
         self.player.stop()
         audio = row.get("audio_path")
