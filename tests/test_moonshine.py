@@ -126,3 +126,15 @@ def test_hinted_names_become_token_sequences_of_the_vocabulary():
     assert not any(w.endswith("Al") for w in words)  # too short to hint
     assert all(len(seq) >= 2 for seq in seqs)
     assert moonshine.MoonshineTranscriber(DataDir().cache)._hint_tokens(["Dave Kowalski"]) == []  # off by default
+
+
+def test_when_moonshine_cannot_be_prepared_the_app_falls_back_to_faster_whisper(tmp_path):
+    """A cache folder that cannot be written (here: a file where the folder should be)."""
+    from voicemail_coach.services import Services
+
+    services = Services(tmp_path / "data")
+    services.dirs.cache = tmp_path / "not-a-folder"
+    services.dirs.cache.write_text("")
+    transcriber = services.load_transcriber()
+    assert transcriber.engine == "faster-whisper" and transcriber.loaded
+    assert "faster-whisper" in services.notices[-1] and "Moonshine" in services.notices[-1]

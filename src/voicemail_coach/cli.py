@@ -158,7 +158,10 @@ def cmd_grade(args) -> int:
 
         t0 = time.perf_counter()
         audio = load_for_speech(args.audio)
-        transcriber = services.transcriber
+        told = len(services.notices)
+        transcriber = services.load_transcriber()
+        for notice in services.notices[told:]:  # the engine fell back
+            print(f"voicemail-coach: {notice}", file=sys.stderr)
         transcript = transcriber.transcribe_audio(audio, [rep.name, rep.company, prospect.name, prospect.company])
         timings["transcribe_s"] = round(time.perf_counter() - t0, 3)
         timings["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)

@@ -62,3 +62,22 @@ class Services:
             self.engine, self.model_dir, cache_root=self.dirs.cache,
             verified_cache=self.dirs.data / "model-verified.json", progress=self.progress,
         )
+
+    def load_transcriber(self):
+        """Load the speech engine; when the automatic choice (Moonshine) cannot be prepared here —
+        a damaged package, a cache folder that cannot be written — fall back to faster-whisper and
+        say why, rather than leave the rep with no coach."""
+        from voicemail_coach.speech.model import ModelError
+
+        try:
+            self.transcriber.load()
+        except (ModelError, OSError, RuntimeError) as exc:
+            if self.engine != "auto" or self.transcriber.engine != "moonshine":
+                raise
+            log.warning("Moonshine could not be prepared, using faster-whisper: %s", exc)
+            self.notices.append(f"The Moonshine speech model could not be prepared ({exc}); "
+                                "Voicemail Coach uses faster-whisper tiny.en instead.")
+            self.engine = "faster-whisper"
+            self.__dict__.pop("transcriber", None)
+            self.transcriber.load()
+        return self.transcriber

@@ -307,7 +307,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def start_background_work(self) -> None:
         """Load the model and recover interrupted takes without blocking the window."""
         def load():
-            self.services.transcriber.load()
+            self.services.load_transcriber()
             return self.practice.recover()
 
         run_in_background(load, self._model_loaded, self._model_failed)
@@ -315,6 +315,8 @@ class MainWindow(ReviewMixin, QMainWindow):
     def _model_loaded(self, recovered: list[Attempt]) -> None:
         self.model_ready = True
         self.model_label.setText(f"  Speech: {self.services.transcriber.label} ready  ")
+        if self.services.notices:  # e.g. the engine fell back
+            self.show_banner(self.services.notices[-1])
         if recovered:
             self.statusBar().showMessage(
                 f"Recovered {len(recovered)} recording(s) interrupted last time; they are in History.", 10000)
