@@ -382,6 +382,7 @@ class MoonshineTranscriber(Transcriber):
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting threads
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             providers = ["CPUExecutionProvider"]
             self._encoder = ort.InferenceSession(str(folder / "encoder_model.onnx"), options, providers=providers)
