@@ -70,6 +70,7 @@ def test_scenarios_lists_builtin_and_user_files(tmp_path):
     proc = cli("scenarios", "--data-dir", str(d))
     assert "hotel-uniforms" in proc.stdout and "mine" in proc.stdout
     assert "bad.toml" in proc.stderr and "line 1" in proc.stderr
+    assert proc.stderr.count("bad.toml") == 1  # said once, not once per layer
     data = json.loads(cli("scenarios", "--json", "--data-dir", str(d)).stdout)
     assert len(data["scenarios"]) >= 16
 

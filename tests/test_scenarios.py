@@ -29,3 +29,22 @@ def test_malformed_user_file_reported_with_line_and_others_load(tmp_path):
     assert "prospect" in problems["no-prospect.toml"]
     assert "already used" in problems["dup.toml"]
     assert found.get("hotel-uniforms").source == "built-in"
+
+
+def test_a_fifo_a_huge_file_and_deep_nesting_are_skipped_not_fatal(tmp_path):
+    import os
+
+    from voicemail_coach.core.scenarios import load_scenarios
+    from voicemail_coach.paths import resources_dir
+
+    user = tmp_path / "scenarios"
+    user.mkdir()
+    os.mkfifo(user / "x.toml")  # opening it to read would wait forever
+    (user / "deep.toml").write_text("a = " + "[" * 1200 + "]" * 1200 + "\n")
+    (user / "huge.toml").write_text("# " + "x" * 200_000 + "\n")
+    found = load_scenarios(resources_dir() / "scenarios", user)
+    assert len(found.scenarios) >= 15  # the built-in ones still load
+    reasons = {p.path.name: p.message for p in found.problems}
+    assert "regular file" in reasons["x.toml"]
+    assert "nested" in reasons["deep.toml"] or "deep" in reasons["deep.toml"]
+    assert "larger" in reasons["huge.toml"]

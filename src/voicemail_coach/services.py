@@ -47,7 +47,7 @@ class Services:
     def scenarios(self) -> ScenarioSet:
         found = load_scenarios(resources_dir() / "scenarios", self.dirs.scenarios)
         for problem in found.problems:
-            log.warning("scenario skipped: %s", problem)
+            log.info("scenario skipped: %s", problem)  # the log file only: the CLI and the window say it themselves
         return found
 
     @cached_property

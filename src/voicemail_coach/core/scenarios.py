@@ -65,6 +65,9 @@ class ScenarioSet:
         return {s.id: s.title for s in self.scenarios}
 
 
+MAX_SCENARIO_BYTES = 64 * 1024
+
+
 def parse_scenario(data: dict, source: str) -> Scenario:
     sid = str(data.get("id", "")).strip()
     if not ID_PATTERN.match(sid):
@@ -95,8 +98,16 @@ def load_folder(folder: Path, source: str, into: ScenarioSet) -> None:
         return
     for path in sorted(folder.glob("*.toml")):
         try:
+            # a FIFO would block every start, a huge file would fill memory: only small regular files
+            if not path.is_file():
+                raise ValueError("is not a regular file")
+            if path.stat().st_size > MAX_SCENARIO_BYTES:
+                raise ValueError(f"is larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario is a few lines")
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             scenario = parse_scenario(data, source)
+        except RecursionError:
+            into.problems.append(ScenarioProblem(path, "is nested too deeply to be a scenario"))
+            continue
         except tomllib.TOMLDecodeError as exc:
             into.problems.append(ScenarioProblem(path, str(exc)))
             continue
