@@ -147,3 +147,16 @@ def test_grade_email_draft_grade_and_errors(tmp_path):
     assert not next(i for i in bad["items"] if i["id"] == "email_consistent")["passed"]
     missing = cli("grade-email", "--attempt", "999", "--text", "hi", "--data-dir", d, check=False)
     assert missing.returncode == 2 and "no attempt #999" in missing.stderr
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["comment", "--attempt", "99999999999999999999999", "--text", "x"], "no attempt"),
+    (["comment", "--attempt", "1", "--at", "inf", "--text", "x"], "not a moment"),
+    (["comment", "--attempt", "1", "--at", "-5", "--text", "x"], "not a moment"),
+    (["comment", "--attempt", "1", "--at", "nan", "--text", "x"], "not a moment"),
+    (["mark", "--attempt", "abc"], "not an attempt number"),
+    (["grade-email", "--attempt", "0", "--draft"], "no attempt"),
+])
+def test_out_of_range_numbers_get_a_plain_message(tmp_path, args, needle):
+    proc = cli(*args, "--data-dir", str(tmp_path / "data"))
+    assert proc.returncode == 2 and needle in proc.stderr and "Traceback" not in proc.stderr

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from voicemail_coach.cli_types import attempt_id, seconds
+
 from voicemail_coach import __version__
 
 
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder")
 
     e = sub.add_parser("grade-email", parents=[common], help="grade the follow-up email of a saved attempt")
-    e.add_argument("--attempt", type=int, required=True, help="the attempt id (see 'voicemail-coach history')")
+    e.add_argument("--attempt", type=attempt_id, required=True, help="the attempt id (see 'voicemail-coach history')")
     body = e.add_mutually_exclusive_group(required=True)
     body.add_argument("--text", help="the email as text")
     body.add_argument("--file", type=Path, help="a text file holding the email")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from voicemail_coach.cli_types import attempt_id, seconds
+
 
 def add_parsers(sub, common) -> None:
     x = sub.add_parser("export", parents=[common], help="a session or rep report as PDF or CSV")
@@ -27,26 +29,26 @@ def add_parsers(sub, common) -> None:
     sh.add_argument("session", help="name or id")
     ex = ssub.add_parser("exemplar", parents=[common], help="make an attempt the exemplar of a track scenario")
     ex.add_argument("session", help="name or id")
-    ex.add_argument("--attempt", type=int, required=True)
+    ex.add_argument("--attempt", type=attempt_id, required=True)
 
     b = sub.add_parser("bundle", parents=[common], help="review bundles: one file to take attempts to another machine")
     bsub = b.add_subparsers(dest="action", required=True)
     be = bsub.add_parser("export", parents=[common], help="write attempts or a session to a bundle")
     what = be.add_mutually_exclusive_group(required=True)
-    what.add_argument("--attempt", type=int, action="append", help="an attempt id (repeat for more)")
+    what.add_argument("--attempt", type=attempt_id, action="append", help="an attempt id (repeat for more)")
     what.add_argument("--session", help="session name or id")
     be.add_argument("-o", "--output", type=Path, required=True)
     bi = bsub.add_parser("import", parents=[common], help="bring a bundle's attempts into this history")
     bi.add_argument("bundle", type=Path)
 
     k = sub.add_parser("comment", parents=[common], help="add a trainer comment to an attempt, or list them")
-    k.add_argument("--attempt", type=int, required=True)
-    k.add_argument("--at", type=float, help="seconds into the recording")
+    k.add_argument("--attempt", type=attempt_id, required=True)
+    k.add_argument("--at", type=seconds, help="seconds into the recording")
     k.add_argument("--text", help="the comment (without it, the comments are listed)")
     k.add_argument("--author", default="")
 
     m = sub.add_parser("mark", parents=[common], help="say whether an item was said (\"I said it\" / \"I didn't\"), or list marks")
-    m.add_argument("--attempt", type=int, required=True)
+    m.add_argument("--attempt", type=attempt_id, required=True)
     m.add_argument("--item", help="checklist item id, e.g. number_twice")
     said = m.add_mutually_exclusive_group()
     said.add_argument("--said", action="store_true", help="it was said")
@@ -198,7 +200,7 @@ def cmd_mark(args) -> int:
 
     services = _services(args)
     repo = services.repo
-    row = repo.attempt(args.attempt) if 0 < args.attempt < 2**63 else None
+    row = repo.attempt(args.attempt)
     if row is None:
         raise CliError(f"there is no attempt #{args.attempt}")
     if args.item is None:
