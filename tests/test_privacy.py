@@ -47,3 +47,17 @@ def test_grading_a_recording_writes_only_to_the_data_and_cache_folders_and_opens
     calls = [line for line in trace.read_text().splitlines() if "connect(" in line or "sendto(" in line]
     network = [c for c in calls if re.search(r"AF_INET6?|AF_NETLINK", c)]
     assert network == [], network
+
+
+def test_the_data_folder_and_its_files_are_private(tmp_path, audio_cache):
+    vm = next(v for v in load_corpus() if v.id == "strong-02")
+    wav = synthesize(vm.text, audio_cache, voice=1)
+    data = tmp_path / "data"
+    proc = subprocess.run([sys.executable, "-m", "voicemail_coach", "--data-dir", str(data), "grade", str(wav),
+                           "--save", "--rep-name", vm.rep.name], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (data.stat().st_mode & 0o777) == 0o700
+    made = [p for p in data.rglob("*") if "cache" not in p.parts]
+    assert any(p.suffix == ".wav" for p in made) and any(p.suffix == ".sqlite3" for p in made)
+    for path in made:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"

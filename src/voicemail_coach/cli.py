@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -325,6 +326,8 @@ COMMANDS = {"grade": cmd_grade, "grade-email": cmd_grade_email, "scenarios": cmd
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.name == "posix":
+        os.umask(0o077)  # recordings, transcripts and the database are the rep's own: folders 0700, files 0600
     from voicemail_coach.audio.files import AudioFileError
     from voicemail_coach.bundles import BundleError
     from voicemail_coach.core.rubric import RubricError

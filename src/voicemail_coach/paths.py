@@ -63,5 +63,5 @@ class DataDir:
 
     def ensure(self) -> "DataDir":
         for d in (self.data, self.logs, self.config, self.recordings, self.scenarios):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
