@@ -140,7 +140,28 @@ def _bad_bundles(bundle, tmp_path):
     def words(m):
         m["attempts"][0]["words"] = "rm -rf /"
 
+    def metric_text(m):
+        m["attempts"][0]["metrics"]["duration_s"] = "abc"
+
+    def metric_infinite(m):
+        m["attempts"][0]["metrics"]["duration_s"] = float("inf")  # json.dumps writes Infinity
+
     first_audio = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))["attempts"][0]["audio"]
+    yield "metric text", _rewrite(bundle, tmp_path / "b15.vcbundle", metric_text), "metric duration_s"
+    yield "metric infinite", _rewrite(bundle, tmp_path / "b16.vcbundle", metric_infinite), "not plain JSON"
+    deep = tmp_path / "b17.vcbundle"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(deep, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, b"[" * 100_000 + b"]" * 100_000 if info.filename == "manifest.json" else zin.read(info))
+    yield "deep nesting", deep, "not plain JSON"
+    huge_number = _rewrite(bundle, tmp_path / "b18.vcbundle", extra=None)
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(huge_number, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "manifest.json":
+                data = data.replace(b'"format"', b'"n": ' + b"9" * 5000 + b', "format"', 1)
+            zout.writestr(info.filename, data)
+    yield "5000-digit number", huge_number, "not plain JSON"
     yield "score", _rewrite(bundle, tmp_path / "b1.vcbundle", score), "score"
     yield "traversal", _rewrite(bundle, tmp_path / "b2.vcbundle", traversal), "audio name"
     yield "absolute", _rewrite(bundle, tmp_path / "b3.vcbundle", absolute), "audio name"
@@ -182,7 +203,7 @@ def test_bad_bundles_are_refused_and_change_nothing(source, tmp_path):
         assert message.lower() in str(info.value).lower(), (name, str(info.value))
         assert _state(other) == before, name
         refused += 1
-    assert refused == 13
+    assert refused == 17
     assert not (tmp_path / "outside.wav").exists() and not (tmp_path.parent / "evil.wav").exists()
 
 

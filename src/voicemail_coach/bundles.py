@@ -150,6 +150,10 @@ def _text(value, name: str, limit: int = 20000, optional: bool = False) -> str |
     return value
 
 
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a number a bundle may hold")
+
+
 def _number(value, name: str, lo: float, hi: float, optional: bool = True):
     if value is None and optional:
         return None
@@ -207,6 +211,9 @@ def _validate_manifest(m) -> None:
                 _number(it.get(f), f"item {f}", 0, 3600)
             _need(it.get("status") in (None, "passed", "failed", "unsure"), "bad item status")
         _need(isinstance(a.get("metrics"), dict) and len(json.dumps(a["metrics"])) <= 10000, "metrics must be an object")
+        for key, value in a["metrics"].items():
+            _text(key, "metric name", 80)
+            _number(value, f"metric {key}", 0, 100_000)
         audio = a.get("audio")
         _need(audio is None or (isinstance(audio, str) and bool(AUDIO_NAME.fullmatch(audio))), "bad audio name")
         _need(a.get("engine") is None or (isinstance(a["engine"], str) and len(a["engine"]) <= 100), "bad engine")
@@ -277,9 +284,11 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
                 _need((info.external_attr >> 16) & 0o170000 in (0, 0o100000), f"{info.filename} is not a plain file")
             _need("manifest.json" in names, "manifest.json is missing")
             try:
-                manifest = json.loads(_read_capped(zf, zf.getinfo("manifest.json"), MAX_MANIFEST_BYTES))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise BundleError("this bundle is not valid: manifest.json is not JSON") from None
+                manifest = json.loads(_read_capped(zf, zf.getinfo("manifest.json"), MAX_MANIFEST_BYTES),
+                                      parse_constant=_no_constants)
+            except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
+                raise BundleError("this bundle is not valid: manifest.json is not plain JSON "
+                                  "(it is damaged, nested too deeply, or holds a number JSON cannot)") from None
             _validate_manifest(manifest)
             wanted = {a["audio"] for a in manifest["attempts"] if a.get("audio")}
             _need(wanted <= set(names), "an attempt's audio file is missing")
