@@ -35,6 +35,8 @@ CASES = [
     ("Call me at 555 to 14 3390.", "contact", True, "555"),
     ("Call me at 555-219-7730.", "contact", False, None),
     ("Call me at 555-214-3309.", "contact", False, None),  # two digits swapped: a different number
+    ("Call me at 615-214-3390.", "contact", False, None),  # another area code is not two digits lost
+    ("Call me at 1-555-214-3390.", "contact", True, "1-555-214-3390"),  # a country code is fine
     ("Reach me at dave at brightline dot com.", "contact", True, "dave"),
     ("555-214-3390. Again, 555-214-3390.", "number_twice", True, "555-214-3390"),
     ("Call me at 555-214-3390. Thanks.", "number_twice", False, None),

@@ -187,9 +187,14 @@ def find_phone(tokens: list[Token], phone: str) -> list[NumberMention]:
     for run in digit_runs(tokens):
         d = run.digits
         k = 0
+        clean_start = 0  # where a number may begin: the run's start, or right after a number found in it
         while k <= len(d) - 7:
-            hit = next((n for n in sizes if k + n <= len(d) and _near(d[k : k + n], target) and _ends_cleanly(d, k + n, n < len(target), target)), None)
-            if hit is None:
+            # a window missing digits must also begin where the number does: "615-214-3390" holds
+            # "5214-3390" but is another number, not the rep's with two digits lost
+            starts = k == clean_start
+            hit = next((n for n in sizes if k + n <= len(d) and (n >= len(target) or starts)
+                        and _near(d[k : k + n], target) and _ends_cleanly(d, k + n, n < len(target), target)), None)
+            if hit is None and starts:
                 # the seven-digit local form, said without the area code
                 hit = next((n for n in (7, 8, 6) if k + n <= len(d) and _near(d[k : k + n], local, 1) and _ends_cleanly(d, k + n, n < 7, local)), None)
                 if hit is not None and k + hit + 3 <= len(d) and _near(d[k : k + hit + 3], target):
@@ -197,6 +202,7 @@ def find_phone(tokens: list[Token], phone: str) -> list[NumberMention]:
             if hit:
                 found.append(NumberMention(run.positions[k], run.positions[k + hit - 1], d[k : k + hit]))
                 k += hit
+                clean_start = k
             else:
                 k += 1
     return found
