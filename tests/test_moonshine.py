@@ -8,33 +8,33 @@ import shutil
 import numpy as np
 import pytest
 
-from voicemail_coach.speech import moonshine
+from voicemail_coach.speech import moonshine, moonshine_files
 from voicemail_coach.speech.model import ModelError
 
 pytestmark = [
     pytest.mark.model,
-    pytest.mark.skipif(not moonshine.available(), reason="moonshine-cpp is installed on Linux x86-64 only"),
+    pytest.mark.skipif(not moonshine_files.available(), reason="moonshine-cpp is installed on Linux x86-64 only"),
 ]
 
 
 def test_the_pinned_files_are_checked_by_sha256(tmp_path):
-    source = moonshine.source_folder()
+    source = moonshine_files.source_folder()
     copy = tmp_path / "base-en"
     shutil.copytree(source, copy)
-    assert moonshine.check_source(copy) == copy
+    assert moonshine_files.check_source(copy) == copy
     tokenizer = copy / "tokenizer.bin"
     data = bytearray(tokenizer.read_bytes())
     data[100] ^= 0xFF
     tokenizer.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="damaged"):
-        moonshine.check_source(copy)
+        moonshine_files.check_source(copy)
     (copy / "encoder_model.ort").unlink()
     with pytest.raises(ModelError, match="missing"):
-        moonshine.check_source(copy)
+        moonshine_files.check_source(copy)
 
 
 def test_the_tokenizer_reads_the_whole_vocabulary():
-    tokens = moonshine.load_tokens(moonshine.source_folder() / "tokenizer.bin")
+    tokens = moonshine.load_tokens(moonshine_files.source_folder() / "tokenizer.bin")
     assert len(tokens) == 32000
     assert tokens[1:3] == ["<s>", "</s>"]
     assert any(t == "\u2581the" for t in tokens)
@@ -43,7 +43,7 @@ def test_the_tokenizer_reads_the_whole_vocabulary():
 @pytest.fixture(scope="module")
 def float_model(tmp_path_factory):
     seen: list[float] = []
-    files = moonshine.ensure_converted(tmp_path_factory.mktemp("cache"), lambda _what, done: seen.append(done),
+    files = moonshine_files.ensure_converted(tmp_path_factory.mktemp("cache"), lambda _what, done: seen.append(done),
                                        precision="float")
     return files, seen
 
@@ -54,10 +54,10 @@ def test_conversion_gives_the_shipped_model_in_float(float_model):
 
     files, seen = float_model
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
-    manifest = json.loads((files.converted / moonshine.CONVERTED_MANIFEST).read_text())
-    assert manifest["precision"] == "float" and manifest["source"] == moonshine.SOURCE_FILES
+    manifest = json.loads((files.converted / moonshine_files.CONVERTED_MANIFEST).read_text())
+    assert manifest["precision"] == "float" and manifest["source"] == moonshine_files.SOURCE_FILES
     audio = (0.1 * np.random.default_rng(1).standard_normal(16000 * 3)).astype(np.float32)
-    shipped = ort.InferenceSession(str(moonshine.source_folder() / "encoder_model.ort"), providers=["CPUExecutionProvider"])
+    shipped = ort.InferenceSession(str(moonshine_files.source_folder() / "encoder_model.ort"), providers=["CPUExecutionProvider"])
     converted = ort.InferenceSession(str(files.converted / "encoder_model.onnx"), providers=["CPUExecutionProvider"])
     a = shipped.run(None, {"input_values": audio[None]})[0]
     b = converted.run(None, {"input_values": audio[None]})[0]
@@ -73,13 +73,13 @@ def test_conversion_gives_the_shipped_model_in_float(float_model):
 def test_a_converted_model_is_reused_and_a_tampered_one_rebuilt(float_model):
     files, _ = float_model
     cache = files.converted.parent
-    again = moonshine.ensure_converted(cache, precision="float")
+    again = moonshine_files.ensure_converted(cache, precision="float")
     assert again.converted == files.converted
     mtime = (files.converted / "encoder_model.onnx").stat().st_mtime_ns
     with open(files.converted / "encoder_model.onnx", "ab") as f:
         f.write(b"\0")
-    rebuilt = moonshine.ensure_converted(cache, precision="float")
-    assert moonshine._converted_ok(rebuilt.converted)
+    rebuilt = moonshine_files.ensure_converted(cache, precision="float")
+    assert moonshine_files.converted_ok(rebuilt.converted)
     assert (rebuilt.converted / "encoder_model.onnx").stat().st_mtime_ns != mtime
     assert not list(cache.glob(".converting-*"))  # no half-written folder left behind
 
@@ -120,12 +120,12 @@ def test_hinted_names_become_token_sequences_of_the_vocabulary():
 
     t = moonshine.MoonshineTranscriber(DataDir().cache, boost=(2.5, 4.0))
     t.load()
-    seqs = t._hint_tokens(["Dave Kowalski", "Brightline Uniforms", "Chloe Martin", "Al"])
+    seqs = t.hint_tokens(["Dave Kowalski", "Brightline Uniforms", "Chloe Martin", "Al"])
     words = {"".join(t._tokens[i] for i in seq) for seq in seqs}
     assert "\u2581Kowalski" in words and "\u2581Brightline" in words
     assert not any(w.endswith("Al") for w in words)  # too short to hint
     assert all(len(seq) >= 2 for seq in seqs)
-    assert moonshine.MoonshineTranscriber(DataDir().cache)._hint_tokens(["Dave Kowalski"]) == []  # off by default
+    assert moonshine.MoonshineTranscriber(DataDir().cache).hint_tokens(["Dave Kowalski"]) == []  # off by default
 
 
 def test_when_moonshine_cannot_be_prepared_the_app_falls_back_to_faster_whisper(tmp_path):
