@@ -166,7 +166,7 @@ _NOT_NAMES = _SLOT_FILLERS | {
     "hi", "hey", "hello", "there", "sorry", "everyone", "all", "folks", "guys", "again", "good",
     "this", "it", "its", "i", "im", "ive", "id", "ill", "how", "hope", "quick", "thanks", "thank",
     "sir", "madam", "friend", "morning", "afternoon", "evening", "bother", "apologies", "apologize",
-    "we", "are", "was", "were", "am", "it's", "that", "who", "what", "are", "yes", "no", "okay",
+    "we", "are", "was", "were", "am", "that", "who", "what", "yes", "no", "okay",
     "ok", "well", "uh", "um", "so", "but", "if", "for", "at", "in", "by", "as", "do", "did",
     "not", "know", "busy", "call", "calls", "name", "mister", "mrs", "ms", "mr", "dr", "doctor",
 }
