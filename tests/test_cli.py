@@ -160,3 +160,19 @@ def test_grade_email_draft_grade_and_errors(tmp_path):
 def test_out_of_range_numbers_get_a_plain_message(tmp_path, args, needle):
     proc = cli(*args, "--data-dir", str(tmp_path / "data"), check=False)
     assert proc.returncode == 2 and needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unusable_data_folders_and_text_files_get_a_plain_message(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("hello")
+    cases = [
+        (["--data-dir", str(a_file), "grade", "--text", "hi", "--save"], "is a file, not a folder"),
+        (["--data-dir", "", "grade", "--text", "hi"], "the folder is empty"),
+        (["--data-dir", str(tmp_path / "d"), "grade", "--transcript", "/dev/urandom"], "not a regular file"),
+    ]
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 60_000)
+    cases.append((["--data-dir", str(tmp_path / "d"), "grade", "--transcript", str(big)], "larger than"))
+    for args, needle in cases:
+        proc = cli(*args, check=False)
+        assert proc.returncode in (1, 2) and needle in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)

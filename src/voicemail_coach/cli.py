@@ -9,9 +9,12 @@ import sys
 import time
 from pathlib import Path
 
-from voicemail_coach.cli_types import attempt_id, seconds
+from voicemail_coach.cli_types import attempt_id, folder, seconds
 
 from voicemail_coach import __version__
+
+
+MAX_TEXT_BYTES = 200_000  # a voicemail or email as text: far more than any real one
 
 
 class CliError(Exception):
@@ -28,7 +31,7 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     # so "--data-dir X grade ..." is not reset by the subcommand's own default.
     common = _Parser(add_help=False)
     extra = {} if defaults else {"default": argparse.SUPPRESS}
-    common.add_argument("--data-dir", type=Path, help="keep every file the app writes under DIR (also VOICEMAIL_COACH_HOME)", **extra)
+    common.add_argument("--data-dir", type=folder, help="keep every file the app writes under DIR (also VOICEMAIL_COACH_HOME)", **extra)
     common.add_argument("--json", action="store_true", help="print JSON instead of text", **extra)
     common.add_argument("--engine", choices=["auto", "moonshine", "faster-whisper"],
                         help="speech engine (default auto: Moonshine where it runs, else faster-whisper; "
@@ -127,9 +130,15 @@ def _text_input(path: Path | None, text: str | None, what: str) -> str:
     """The text given with --text, or read from a file; a plain error when neither is usable."""
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CliError(f"{path}: no such file") from None
+            if not path.is_file():  # a device or a FIFO would be read forever
+                raise CliError(f"{path}: no such file" if not path.exists() else f"{path}: is not a regular file")
+            with path.open("rb") as f:
+                data = f.read(MAX_TEXT_BYTES + 1)
+            if len(data) > MAX_TEXT_BYTES:
+                raise CliError(f"{path}: is larger than {MAX_TEXT_BYTES // 1000} KB; a {what} is a few hundred words")
+            text = data.decode("utf-8")
+        except PermissionError:
+            raise CliError(f"{path}: you do not have permission to read it") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise CliError(f"{path}: cannot be read as text ({exc.__class__.__name__})") from None
     if not text or not text.strip():

@@ -29,3 +29,12 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or not 0.0 <= value <= MAX_SECONDS:
         raise argparse.ArgumentTypeError(f"'{text}' is not a moment in a recording (0 to {MAX_SECONDS:.0f} seconds)")
     return value
+
+
+def folder(text: str):
+    """A folder path; an empty one would silently mean the current folder."""
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder is empty")
+    return Path(text)

@@ -27,10 +27,15 @@ class Services:
 
     @cached_property
     def repo(self):
-        from voicemail_coach.storage.db import DamagedDatabase, connect, set_aside
+        from voicemail_coach.storage.db import DamagedDatabase, StorageError, connect, set_aside
         from voicemail_coach.storage.repository import Repository
 
-        self.dirs.ensure()
+        try:
+            self.dirs.ensure()
+        except OSError as exc:
+            root = self.dirs.data
+            why = "it is a file, not a folder" if root.exists() and not root.is_dir() else (exc.strerror or str(exc))
+            raise StorageError(f"cannot use {root} as the data folder: {why}; choose another with --data-dir") from None
         try:
             conn = connect(self.dirs.database)
         except DamagedDatabase:
