@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz.distance import LCSseq
+
 from voicemail_coach.core import matching, numbers
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Token, Transcript
 
@@ -37,17 +39,6 @@ def _doubted(transcript: Transcript, first: int, last: int) -> bool:
     return any(p is not None and p < DOUBTED for p in probs)
 
 
-def _common_in_order(a: str, b: str) -> int:
-    """Length of the longest common subsequence of two digit strings."""
-    prev = [0] * (len(b) + 1)
-    for ch in a:
-        cur = [0]
-        for j, other in enumerate(b):
-            cur.append(prev[j] + 1 if ch == other else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
-
-
 def number_doubts(transcript: Transcript, phone: str, matched: list[numbers.NumberMention]) -> list[Doubt]:
     """Digit runs that hold most of ``phone`` in order but were not taken as it."""
     target = numbers.phone_digits(phone)
@@ -60,7 +51,7 @@ def number_doubts(transcript: Transcript, phone: str, matched: list[numbers.Numb
             continue
         if len(run.digits) >= len(target):
             continue  # a whole number that is not yours is another number, not a misheard one
-        common = _common_in_order(run.digits, target)
+        common = LCSseq.similarity(run.digits, target)  # digits in common, in order
         # digits lost, at most one misheard: most of the number, in its order
         if common / len(target) >= NUMBER_SHARE and len(run.digits) - common <= 1:
             out.append(Doubt(run.first, run.last, f"{len(run.digits)} digits that are most of your number, not all of it"))

@@ -110,6 +110,7 @@ class MoonshineTranscriber(Transcriber):
         self._threads = cpu_threads or default_threads()
         self._encoder = self._decoder = None
         self._tokens: list[str] = []
+        self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
         self.files: MoonshineFiles | None = None
 
@@ -141,6 +142,7 @@ class MoonshineTranscriber(Transcriber):
             self._past_names = [i.name for i in self._decoder.get_inputs() if i.name.startswith("past_key_values")]
             self._present_names = [o.name for o in self._decoder.get_outputs()][1:]
             self._tokens = load_tokens(folder / "tokenizer.bin")
+            self._ids = {t: i for i, t in enumerate(self._tokens)}
             _release_freed_memory()  # the graphs' protobufs are gone; give their pages back
             self.load_seconds = time.perf_counter() - t0
 
@@ -166,8 +168,6 @@ class MoonshineTranscriber(Transcriber):
         """Token sequences of the hinted names' words ("▁Kow", "al", "ski"), longest vocabulary match first."""
         if not (self.boost or self.start_boost) or not hints:
             return []
-        if not hasattr(self, "_ids"):
-            self._ids = {t: i for i, t in enumerate(self._tokens)}
         sequences = []
         for word in {w for h in hints for w in h.split() if len(w) >= 3 and w.isalpha()}:
             text, seq = WORD_START + word, []
