@@ -41,6 +41,10 @@ fi
 .venv/bin/python -m pip install -q -e ".[test]"
 
 if [ $launch -eq 1 ]; then
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-}" ] && [ "$(uname)" != Darwin ]; then
+    echo "Set up. No display was found, so the window cannot open here; grade from the command line: .venv/bin/voicemail-coach grade FILE.wav (see --help)"
+    exit 0
+  fi
   echo "Opening Voicemail Coach…"
   exec .venv/bin/voicemail-coach
 fi

@@ -84,3 +84,6 @@ def _no_modal_dialogs(monkeypatch):
 
     for name in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(boom))
+    from voicemail_coach.ui import messages
+
+    monkeypatch.setattr(messages, "_box", lambda _icon, parent, title, text: boom(parent, title, text))

@@ -36,13 +36,15 @@ def source(tmp_path):
     graded = graded_corpus(s)
     ids = []
     for n, (rep, (result, words)) in enumerate(zip((ana, ana, ben), graded[:3])):
-        audio = repo.copy_recording(_wav(tmp_path / f"take{n}.wav"))
-        ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, audio, session_id=session.id,
+        wav = _wav(tmp_path / f"take{n}.wav")
+        ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, repo.new_recording_path(wav),
+                                    copy_from=wav, session_id=session.id,
                                     created_at=f"2026-05-0{n + 1}T10:00:00Z"))
     repo.add_comment(ids[0], "Say the number slower", 0.8, "Tess Lee")
     repo.add_mark(ids[0], "number_twice", True, "Tess Lee", "trainer")
     repo.save_email(ids[0], "Hi Laura, as promised …", {"score": 80, "items": [{"id": "email_brief", "passed": True}]})
-    exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.copy_recording(_wav(tmp_path / "ex.wav")))
+    ex_wav = _wav(tmp_path / "ex.wav")
+    exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.new_recording_path(ex_wav), copy_from=ex_wav)
     SessionStore(repo).set_exemplar(session.id, "bakery-payroll", exemplar)
     return s, session, ids, exemplar
 
@@ -146,6 +148,9 @@ def _bad_bundles(bundle, tmp_path):
     def metric_infinite(m):
         m["attempts"][0]["metrics"]["duration_s"] = float("inf")  # json.dumps writes Infinity
 
+    def same_rep_key(m):  # the second rep takes the first one's key: attempts would go to the wrong rep
+        m["reps"][1]["key"] = m["reps"][0]["key"]
+
     first_audio = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))["attempts"][0]["audio"]
     yield "metric text", _rewrite(bundle, tmp_path / "b15.vcbundle", metric_text), "metric duration_s"
     yield "metric infinite", _rewrite(bundle, tmp_path / "b16.vcbundle", metric_infinite), "not plain JSON"
@@ -163,6 +168,13 @@ def _bad_bundles(bundle, tmp_path):
             zout.writestr(info.filename, data)
     yield "5000-digit number", huge_number, "not plain JSON"
     yield "score", _rewrite(bundle, tmp_path / "b1.vcbundle", score), "score"
+    yield "same rep key", _rewrite(bundle, tmp_path / "b19.vcbundle", same_rep_key), "two reps share a key"
+    bomb = tmp_path / "b20.vcbundle"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():  # one recording swapped for 50 MB of zeros that packs into 50 KB
+            big = info.filename == first_audio
+            zout.writestr(info.filename, bytes(50 * 2**20) if big else zin.read(info))
+    yield "zip bomb", bomb, "unpacks to far more"
     yield "traversal", _rewrite(bundle, tmp_path / "b2.vcbundle", traversal), "audio name"
     yield "absolute", _rewrite(bundle, tmp_path / "b3.vcbundle", absolute), "audio name"
     yield "unknown rep", _rewrite(bundle, tmp_path / "b4.vcbundle", unknown_rep), "rep"
@@ -203,7 +215,7 @@ def test_bad_bundles_are_refused_and_change_nothing(source, tmp_path):
         assert message.lower() in str(info.value).lower(), (name, str(info.value))
         assert _state(other) == before, name
         refused += 1
-    assert refused == 17
+    assert refused == 19
     assert not (tmp_path / "outside.wav").exists() and not (tmp_path.parent / "evil.wav").exists()
 
 
@@ -211,33 +223,103 @@ def test_size_limits_are_enforced_while_reading(source, tmp_path, monkeypatch):
     s, session, ids, _ = source
     bundle = export_bundle(s, tmp_path / "one.vcbundle", attempt_ids=[ids[0]])
     monkeypatch.setattr(bundles, "MAX_AUDIO_BYTES", 1000)
-    with pytest.raises(BundleError, match="too large"):
+    with pytest.raises(BundleError, match="larger than"):
+        read_bundle(bundle)
+    monkeypatch.undo()
+    size = bundle.stat().st_size
+    monkeypatch.setattr(bundles, "MAX_BUNDLE_BYTES", size)  # all of its audio unpacked is capped too
+    with pytest.raises(BundleError, match="unpacks to"):
         read_bundle(bundle)
 
 
-def test_a_failure_midway_rolls_everything_back(source, tmp_path, monkeypatch):
-    """A full disk while the third recording is written: no rows, no files left behind."""
+def test_import_streams_audio_to_disk_without_holding_it(source, tmp_path):
+    """Recordings are unpacked member by member into staged files; the manifest is all that is kept in memory."""
+    s, session, _ids, _ = source
+    bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
+    assert isinstance(read_bundle(bundle), dict)  # the manifest alone
+    other = Services(tmp_path / "reviewer")
+    summary = import_bundle(other, bundle)
+    stored = {other.repo.attempt(a)["audio_path"] for a in summary.attempt_ids}
+    on_disk = {str(p) for p in other.dirs.recordings.iterdir()}
+    assert stored - {None} == on_disk and not any(p.endswith(".part") for p in on_disk)
+
+
+def test_a_full_disk_midway_leaves_nothing_behind(source, tmp_path, monkeypatch):
+    """The disk fills while the third recording is unpacked: a plain message, no rows, no files."""
+    import builtins
+
     s, session, _ids, _ = source
     bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
     other = Services(tmp_path / "reviewer")
     before = _state(other)
-    from pathlib import Path
+    opened = {"n": 0}
 
-    real = Path.write_bytes
-    calls = {"n": 0}
+    class FullDisk:
+        def __init__(self, fh):
+            self.fh = fh
 
-    def flaky(self, data):
-        calls["n"] += 1
-        if calls["n"] == 3:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
             raise OSError(28, "No space left on device")
-        return real(self, data)
 
-    monkeypatch.setattr(Path, "write_bytes", flaky)
-    with pytest.raises(OSError):
+    def fake_open(path, mode="r", *args, **kwargs):
+        fh = builtins.open(path, mode, *args, **kwargs)
+        if "w" in mode:
+            opened["n"] += 1
+            if opened["n"] == 3:
+                return FullDisk(fh)
+        return fh
+
+    monkeypatch.setattr(bundles, "open", fake_open, raising=False)
+    with pytest.raises(BundleError, match="full"):
         import_bundle(other, bundle)
-    monkeypatch.setattr(Path, "write_bytes", real)
+    monkeypatch.undo()
     assert _state(other) == before
+    assert list(other.dirs.recordings.iterdir()) == []
     assert import_bundle(other, bundle).attempts == 4  # and it works once there is room
+
+
+def test_what_the_app_saves_it_exports_and_imports(tmp_path):
+    """Limits are the same on the way out and in: the longest name, transcript and comment the app accepts,
+    and a seven-minute 48 kHz stereo recording, survive a round trip; one character more is refused by
+    both sides with a message naming the limit."""
+    from voicemail_coach.core import limits
+
+    s = Services(tmp_path / "a")
+    name = "N" * limits.NAME_CHARS
+    rep = s.repo.save_rep(RepProfile(name, "Acme", "555 201 3344"))
+    wav = tmp_path / "long.wav"
+    rate, seconds = 48000, 7 * 60
+    with soundfile.SoundFile(wav, "w", rate, 2, "PCM_16") as f:
+        block = (0.1 * np.random.default_rng(1).standard_normal((rate * 10, 2))).astype("float32")
+        for _ in range(seconds // 10):
+            f.write(block)
+    assert wav.stat().st_size > 60 * 2**20
+    transcript = ("hi this is a long message " * 10_000)[: limits.TRANSCRIPT_CHARS]
+    result = {"score": 40, "items": [], "transcript": transcript, "metrics": {"duration_s": float(seconds)}}
+    aid = s.repo.add_attempt(rep.id, "bakery-payroll", result, [], s.repo.new_recording_path(wav), copy_from=wav)
+    s.repo.add_comment(aid, "c" * limits.COMMENT_CHARS, 3599.0, "A" * limits.NAME_CHARS)
+    bundle = export_bundle(s, tmp_path / "big.vcbundle", attempt_ids=[aid])
+    other = Services(tmp_path / "b")
+    imported = other.repo.attempt(import_bundle(other, bundle).attempt_ids[0])
+    assert imported["transcript"] == transcript and imported["rep"] == name
+    assert other.repo.comments(imported["id"])[0]["text"] == "c" * limits.COMMENT_CHARS
+
+    s.repo.add_comment(aid, "c" * (limits.COMMENT_CHARS + 1), 1.0)  # written past the app's own checks
+    with pytest.raises(BundleError, match="cannot export: the comment is 5,001 characters long; the most is 5,000"):
+        export_bundle(s, tmp_path / "too.vcbundle", attempt_ids=[aid])
+    assert not (tmp_path / "too.vcbundle").exists()
+
+    def longer(m):
+        m["attempts"][0]["transcript"] += "x"
+
+    with pytest.raises(BundleError, match="transcript is 200,001 characters long; the most is 200,000"):
+        import_bundle(other, _rewrite(bundle, tmp_path / "longer.vcbundle", longer))
 
 
 def test_cli_bundle_round_trip_and_refusal(source, tmp_path, capsys):

@@ -83,8 +83,8 @@ def test_delete_hides_undo_restores_and_purge_removes_only_our_recordings(servic
     result, words = graded_corpus(services)[0]
     wav = tmp_path / "take.wav"
     soundfile.write(wav, np.zeros(16000, dtype="float32"), 16000)
-    inside = repo.copy_recording(wav)
-    a = repo.add_attempt(rep.id, "bakery-payroll", result, words, inside)
+    inside = repo.new_recording_path(wav)
+    a = repo.add_attempt(rep.id, "bakery-payroll", result, words, inside, copy_from=wav)
     b = repo.add_attempt(rep.id, "bakery-payroll", result, words, wav)  # a file outside the recordings folder
     repo.add_comment(a, "Slow down on the number", 12.0, "Tess")
     repo.delete_attempts([a, b])

@@ -48,12 +48,50 @@ def test_attempts_newest_first_with_items(tmp_path):
     assert rows[1]["duration_s"] == 21.5 and rows[1]["rep"] == "Dave"
 
 
-def test_recording_is_copied_into_the_data_dir(tmp_path):
+def test_recording_is_copied_into_the_data_dir_only_with_its_row(tmp_path):
     repo = repo_at(tmp_path)
     src = tmp_path / "take.wav"
     src.write_bytes(b"RIFF....WAVE")
-    copy = repo.copy_recording(src)
-    assert copy.parent == tmp_path / "recordings" and copy.read_bytes() == src.read_bytes()
+    result = {"score": 50, "items": [], "transcript": "hi", "metrics": {}}
+    target = repo.new_recording_path(src)
+    attempt_id = repo.add_attempt(None, None, result, [], target, copy_from=src)
+    assert target.parent == tmp_path / "recordings" and target.read_bytes() == src.read_bytes()
+    assert repo.attempt(attempt_id)["audio_path"] == str(target)
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_locked_database_leaves_no_copied_recording_behind(tmp_path):
+    repo = repo_at(tmp_path)
+    repo.conn.execute("PRAGMA busy_timeout=100")
+    src = tmp_path / "take.wav"
+    src.write_bytes(b"RIFF....WAVE")
+    other = sqlite3.connect(tmp_path / "vc.sqlite3", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        with pytest.raises(StorageError, match="locked"):
+            repo.add_attempt(None, None, {"score": 1, "items": [], "transcript": "", "metrics": {}}, [],
+                             repo.new_recording_path(src), copy_from=src)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert list((tmp_path / "recordings").iterdir()) == []
+    assert repo.count() == 0
+
+
+def test_half_written_copies_are_swept_at_start(tmp_path):
+    import os
+    import time
+
+    repo = repo_at(tmp_path)
+    (tmp_path / "recordings").mkdir(exist_ok=True)
+    old = tmp_path / "recordings" / "abc.wav.part"
+    young = tmp_path / "recordings" / "def.wav.part"
+    kept = tmp_path / "recordings" / "take.wav"
+    for f in (old, young, kept):
+        f.write_bytes(b"x")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert repo.sweep_staged() == 1
+    assert not old.exists() and young.exists() and kept.exists()
 
 
 def test_damaged_database_gets_a_plain_message(tmp_path):

@@ -230,3 +230,30 @@ def test_delete_a_session_and_undo(qtbot, services):
     qtbot.keyClick(w, Qt.Key_Z, Qt.ControlModifier)
     assert [s.name for s in SessionStore(services.repo).all()] == ["Doomed"]
     assert w.sessions_view.picker.currentText().startswith("Doomed") and w.sessions_view.table.isVisible()
+
+
+def test_names_that_look_like_html_show_as_typed(qtbot, services):
+    """A rep or session name holding markup is shown as text on every label that holds it, never rendered."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.test_ui import DAVE, saved_text_attempt
+
+    name = "Ann <b>Bold</b><img src=x>"
+    ids = [saved_text_attempt(services), saved_text_attempt(services)]
+    services.repo.conn.execute("UPDATE reps SET name = ? WHERE name = ?", (name, DAVE.name))
+    w = make_window(qtbot, services, FakeSD(), profile=False)
+    w.show_attempt(ids[0])
+    w.tabs.setCurrentIndex(PROGRESS_TAB)
+    w.tabs.setCurrentIndex(HISTORY_TAB)
+    h = w.history
+    for slot, attempt in enumerate(ids):
+        h.table.setCurrentIndex(h.model.index(next(i for i, r in enumerate(h.model.rows) if r[0] == attempt), 0))
+        qtbot.keyClick(w, Qt.Key_1 + slot, Qt.ControlModifier)
+    qtbot.keyClick(w, Qt.Key_C)
+    assert w.tabs.currentIndex() == COMPARE_TAB
+    holding = [lbl for lbl in w.findChildren(QLabel) if "<img src=x>" in lbl.text() or "&lt;img src=x&gt;" in lbl.text()]
+    assert holding, "the name should be on screen somewhere"
+    for label in holding:
+        raw = "<img src=x>" in label.text()
+        assert not raw or label.textFormat() == Qt.PlainText, (label.objectName(), label.text())
+    assert any(name in lbl.text() for lbl in holding if lbl.textFormat() == Qt.PlainText)

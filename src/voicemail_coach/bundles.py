@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import time
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voicemail_coach import __version__
+from voicemail_coach.core import limits
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.services import Services
 from voicemail_coach.storage.sessions import SessionStore
@@ -26,10 +27,11 @@ from voicemail_coach.storage.sessions import SessionStore
 FORMAT = "voicemail-coach-bundle"
 VERSION = 1
 SUFFIX = ".vcbundle"
-MAX_BUNDLE_BYTES = 600 * 1024 * 1024
-MAX_AUDIO_BYTES = 60 * 1024 * 1024  # a 2-minute WAV is ~4 MB at 16 kHz, ~21 MB at 48 kHz stereo
-MAX_MANIFEST_BYTES = 20 * 1024 * 1024
+MAX_BUNDLE_BYTES = limits.BUNDLE_BYTES  # the file, and all its audio unpacked
+MAX_AUDIO_BYTES = limits.AUDIO_BYTES  # one recording: what the app grades and saves, it also exports and imports
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ATTEMPTS = 5000
+MAX_PACKING = 50  # audio is stored, not compressed: a member unpacking to 50× its packed size is a zip bomb
 AUDIO_NAME = re.compile(r"audio/(\d{1,6})\.(wav|flac|ogg|mp3)")
 SCENARIO_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -123,6 +125,7 @@ def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None 
         }
     manifest["reps"] = list(reps.values())
     manifest["attempts"] = attempts
+    _check_export(manifest, audio_files)
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     try:
@@ -137,16 +140,35 @@ def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None 
     return path
 
 
+def _check_export(manifest: dict, audio_files: list[tuple[Path, str]]) -> None:
+    """Hold the export to the import's rules, so every bundle the app writes it can also read."""
+    try:
+        _validate_manifest(json.loads(json.dumps(manifest)))
+    except BundleError as exc:
+        raise BundleError(str(exc).replace("this bundle is not valid", "cannot export", 1)) from None
+    total = 0
+    for source, _name in audio_files:
+        size = source.stat().st_size
+        total += size
+        if size > MAX_AUDIO_BYTES:
+            raise BundleError(f"cannot export: {source.name} is larger than {MAX_AUDIO_BYTES // 2**20} MB")
+    if total > MAX_BUNDLE_BYTES:
+        raise BundleError(f"cannot export: the recordings add up to {total / 2**30:.1f} GB; a bundle holds at most "
+                          f"{MAX_BUNDLE_BYTES // 2**30} GB. Export fewer attempts at a time")
+
+
 # ------------------------------------------------------------------ import
 def _need(cond: bool, what: str) -> None:
     if not cond:
         raise BundleError(f"this bundle is not valid: {what}")
 
 
-def _text(value, name: str, limit: int = 20000, optional: bool = False) -> str | None:
+def _text(value, name: str, limit: int = limits.FIELD_CHARS, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
-    _need(isinstance(value, str) and len(value) <= limit, f"{name} must be text")
+    _need(isinstance(value, str), f"the {name} must be text")
+    message = limits.too_long(name, value, limit)
+    _need(message is None, message or "")
     return value
 
 
@@ -171,10 +193,10 @@ def _validate_manifest(m) -> None:
     rep_keys = set()
     for r in reps:
         _need(isinstance(r, dict), "a rep must be an object")
-        _text(r.get("key"), "rep key", 20)
-        _need(bool(_text(r.get("name"), "rep name", 200).strip()), "a rep has no name")
+        _need(_text(r.get("key"), "rep key", 20) not in rep_keys, "two reps share a key")
+        _need(bool(_text(r.get("name"), "rep name", limits.NAME_CHARS).strip()), "a rep has no name")
         for f in ("company", "phone", "email"):
-            _text(r.get(f, ""), f"rep {f}", 200)
+            _text(r.get(f, ""), f"rep {f}", limits.FIELD_CHARS)
         rep_keys.add(r["key"])
     _need(isinstance(attempts, list) and 0 < len(attempts) <= MAX_ATTEMPTS, "attempts must be a non-empty list")
     keys = set()
@@ -192,8 +214,8 @@ def _validate_manifest(m) -> None:
         _number(a.get("duration_s"), "duration", 0, 3600)
         _number(a.get("touch", 1), "touch", 1, 100, optional=False)
         _text(a.get("clock"), "clock", 40, optional=True)
-        _text(a.get("transcript"), "transcript", 50000)
-        _need(isinstance(a.get("words"), list) and len(a["words"]) <= 20000, "words must be a list")
+        _text(a.get("transcript"), "transcript", limits.TRANSCRIPT_CHARS)
+        _need(isinstance(a.get("words"), list) and len(a["words"]) <= limits.WORDS, f"words must be a list of at most {limits.WORDS:,}")
         for w in a["words"]:
             _need(isinstance(w, dict), "a word must be an object")
             _text(w.get("text"), "word", 200)
@@ -206,7 +228,7 @@ def _validate_manifest(m) -> None:
             _text(it.get("label"), "item label", 500)
             _need(isinstance(it.get("passed"), bool), "an item has no pass/fail")
             for f in ("evidence", "tip", "flagged", "heard"):
-                _text(it.get(f), f"item {f}", 5000, optional=True)
+                _text(it.get(f), f"item {f}", limits.TRANSCRIPT_CHARS, optional=True)
             for f in ("start", "end", "flagged_start", "flagged_end", "heard_start", "heard_end"):
                 _number(it.get(f), f"item {f}", 0, 3600)
             _need(it.get("status") in (None, "passed", "failed", "unsure"), "bad item status")
@@ -222,27 +244,27 @@ def _validate_manifest(m) -> None:
             _need(isinstance(mark, dict), "a mark must be an object")
             _text(mark.get("item_id"), "mark item", 80)
             _need(isinstance(mark.get("said"), bool), "a mark has no said/not said")
-            _text(mark.get("marker", ""), "mark author", 200)
+            _text(mark.get("marker", ""), "mark author", limits.NAME_CHARS)
             _need(mark.get("role") in ("rep", "trainer"), "a mark's role must be rep or trainer")
             _need(mark.get("created_at") is None or bool(TIMESTAMP.fullmatch(str(mark["created_at"]))), "bad mark time")
-        _need(isinstance(a.get("comments", []), list) and len(a.get("comments", [])) <= 1000, "comments must be a list")
+        _need(isinstance(a.get("comments", []), list) and len(a.get("comments", [])) <= limits.COMMENTS_PER_ATTEMPT, "comments must be a list")
         for c in a.get("comments", []):
             _need(isinstance(c, dict), "a comment must be an object")
             _number(c.get("at_s"), "comment time", 0, 3600)
-            _text(c.get("author", ""), "comment author", 200)
-            _text(c.get("text"), "comment", 5000)
+            _text(c.get("author", ""), "comment author", limits.NAME_CHARS)
+            _text(c.get("text"), "comment", limits.COMMENT_CHARS)
             _need(c.get("created_at") is None or bool(TIMESTAMP.fullmatch(str(c["created_at"]))), "bad comment time")
         email = a.get("email")
         if email is not None:
             _need(isinstance(email, dict), "email must be an object")
-            _text(email.get("text"), "email text", 20000)
+            _text(email.get("text"), "email text", limits.TRANSCRIPT_CHARS)
             _number(email.get("score"), "email score", 0, 100)
             _need(isinstance(email.get("items", []), list), "email items must be a list")
     s = m.get("session")
     _need((s is not None) == (m["kind"] == "session"), "a session bundle must hold a session")
     if s is not None:
         _need(isinstance(s, dict), "session must be an object")
-        _need(bool(_text(s.get("name"), "session name", 200).strip()), "the session has no name")
+        _need(bool(_text(s.get("name"), "session name", limits.NAME_CHARS).strip()), "the session has no name")
         _number(s.get("pass_mark"), "pass mark", 0, 100, optional=False)
         _need(s.get("trainer") is None or s["trainer"] in rep_keys, "the trainer is not in the bundle")
         _need(isinstance(s.get("reps"), list) and all(r in rep_keys for r in s["reps"]), "session reps unknown")
@@ -254,17 +276,39 @@ def _validate_manifest(m) -> None:
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """Read a member, stopping as soon as it grows past ``limit`` (headers can lie about sizes)."""
-    _need(info.file_size <= limit, f"{info.filename} is too large")
+    _need(info.file_size <= limit, f"{info.filename} is larger than {limit // 2**20} MB")
     out = bytearray()
     with zf.open(info) as fh:
         while chunk := fh.read(1 << 20):
             out += chunk
-            _need(len(out) <= limit, f"{info.filename} is too large")
+            _need(len(out) <= limit, f"{info.filename} is larger than {limit // 2**20} MB")
     return bytes(out)
 
 
-def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
-    """The validated manifest and audio bytes; raises BundleError for anything off."""
+def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    _need(len(infos) <= MAX_ATTEMPTS + 1, "it holds too many files")
+    names = [i.filename for i in infos]
+    _need(len(set(names)) == len(names), "it holds the same name twice")
+    for info in infos:
+        _need(info.filename == "manifest.json" or bool(AUDIO_NAME.fullmatch(info.filename)),
+              f"unexpected file {info.filename!r} (a bundle holds only manifest.json and audio/)")
+        _need(not info.flag_bits & 0x1, "it is encrypted")
+        _need((info.external_attr >> 16) & 0o170000 in (0, 0o100000), f"{info.filename} is not a plain file")
+        if info.filename != "manifest.json":
+            _need(info.file_size <= MAX_AUDIO_BYTES,
+                  f"{info.filename} is larger than {MAX_AUDIO_BYTES // 2**20} MB, the most a recording may be")
+            _need(info.file_size <= MAX_PACKING * max(info.compress_size, 1 << 16),
+                  f"{info.filename} unpacks to far more than it holds")
+    _need("manifest.json" in names, "manifest.json is missing")
+    total = sum(i.file_size for i in infos)
+    _need(total <= MAX_BUNDLE_BYTES, f"it unpacks to {total / 2**30:.1f} GB; a bundle holds at most "
+                                     f"{MAX_BUNDLE_BYTES // 2**30} GB")
+
+
+def read_bundle(path: Path) -> dict:
+    """The validated manifest, after checking every member's name and size; raises BundleError for anything off.
+    Audio is not read here: import streams it to disk."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"there is no file {path}")
@@ -273,16 +317,7 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
         raise BundleError(f"{path.name} is not a Voicemail Coach bundle (not a zip file)")
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            _need(len(infos) <= MAX_ATTEMPTS + 1, "it holds too many files")
-            names = [i.filename for i in infos]
-            _need(len(set(names)) == len(names), "it holds the same name twice")
-            for info in infos:
-                _need(info.filename == "manifest.json" or bool(AUDIO_NAME.fullmatch(info.filename)),
-                      f"unexpected file {info.filename!r} (a bundle holds only manifest.json and audio/)")
-                _need(not info.flag_bits & 0x1, "it is encrypted")
-                _need((info.external_attr >> 16) & 0o170000 in (0, 0o100000), f"{info.filename} is not a plain file")
-            _need("manifest.json" in names, "manifest.json is missing")
+            _check_members(path, zf)
             try:
                 manifest = json.loads(_read_capped(zf, zf.getinfo("manifest.json"), MAX_MANIFEST_BYTES),
                                       parse_constant=_no_constants)
@@ -290,90 +325,125 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
                 raise BundleError("this bundle is not valid: manifest.json is not plain JSON "
                                   "(it is damaged, nested too deeply, or holds a number JSON cannot)") from None
             _validate_manifest(manifest)
-            wanted = {a["audio"] for a in manifest["attempts"] if a.get("audio")}
-            _need(wanted <= set(names), "an attempt's audio file is missing")
-            _need(len(wanted) == sum(1 for a in manifest["attempts"] if a.get("audio")), "two attempts share audio")
-            audio, total = {}, 0
-            for name in sorted(wanted):
-                audio[name] = _read_capped(zf, zf.getinfo(name), MAX_AUDIO_BYTES)
-                total += len(audio[name])
-                _need(total <= MAX_BUNDLE_BYTES * 2, "the audio is too large")
-    except zipfile.BadZipFile as exc:
+            names = set(zf.namelist())
+            wanted = [a["audio"] for a in manifest["attempts"] if a.get("audio")]
+            _need(set(wanted) <= names, "an attempt's audio file is missing")
+            _need(len(set(wanted)) == len(wanted), "two attempts share audio")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise BundleError(f"{path.name} is damaged: {exc}") from None
-    return manifest, audio
+    return manifest
 
 
-def _check_audio(data: bytes, suffix: str, name: str) -> None:
+def _unpack_audio(zf: zipfile.ZipFile, name: str, target: Path) -> None:
+    """Stream one recording to ``target`` (a staged name), capped while writing, then check that it decodes."""
     import soundfile
 
-    with tempfile.NamedTemporaryFile(suffix=suffix) as fh:
-        fh.write(data)
-        fh.flush()
-        try:
-            info = soundfile.info(fh.name)
-        except Exception:
-            raise BundleError(f"this bundle is not valid: {name} is not readable audio") from None
-    _need(0 < info.frames and info.duration <= 600, f"{name} is empty or longer than 10 minutes")
+    written = 0
+    try:
+        with zf.open(name) as src, open(target, "wb") as out:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                _need(written <= MAX_AUDIO_BYTES, f"{name} is larger than {MAX_AUDIO_BYTES // 2**20} MB")
+                out.write(chunk)
+    except OSError as exc:
+        import errno
+
+        if exc.errno == errno.ENOSPC:
+            raise BundleError(f"the disk holding {target.parent} is full; free some space and import again") from None
+        raise BundleError(f"could not write {target.parent}: {exc.strerror or exc}") from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise BundleError(f"the bundle is damaged: {name} cannot be unpacked ({exc})") from None
+    try:
+        info = soundfile.info(str(target))
+    except Exception:
+        raise BundleError(f"this bundle is not valid: {name} is not readable audio") from None
+    _need(0 < info.frames and info.duration <= limits.RECORDING_SECONDS,
+          f"{name} is empty or longer than {limits.RECORDING_SECONDS // 60} minutes")
+
+
+def _room_for(folder: Path, needed: int) -> None:
+    import shutil
+
+    free = shutil.disk_usage(folder).free
+    if free < needed + 64 * 1024 * 1024:
+        raise BundleError(f"the disk holding {folder} has {free / 2**20:,.0f} MB free; this bundle needs "
+                          f"{needed / 2**20:,.0f} MB. Free some space and import again")
 
 
 def import_bundle(services: Services, path: Path) -> ImportSummary:
-    """Bring a bundle's reps, attempts (audio copied in), comments and session into this data dir."""
-    manifest, audio = read_bundle(path)
-    for name, data in audio.items():
-        _check_audio(data, Path(name).suffix, name)
+    """Bring a bundle's reps, attempts (audio copied in), comments and session into this data dir.
+
+    Audio is unpacked to staged names first and renamed only inside the database transaction, just before
+    it commits; anything left over from a crash is swept at the next start."""
+    manifest = read_bundle(path)
+    repo = services.repo
+    recordings = services.dirs.recordings
+    recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
+    new = [a for a in manifest["attempts"] if repo.attempt_by_origin(a["key"]) is None]
+    staged: dict[str, tuple[Path, Path]] = {}  # audio name -> (staged file, final file)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _room_for(recordings, sum(zf.getinfo(a["audio"]).file_size for a in new if a.get("audio")))
+            for a in new:
+                if a.get("audio"):
+                    final = recordings / f"{uuid.uuid4().hex}{Path(a['audio']).suffix}"
+                    staged[a["audio"]] = (repo.stage(final), final)
+                    _unpack_audio(zf, a["audio"], staged[a["audio"]][0])
+        with repo.transaction():
+            used: set[str] = set()
+            summary = _store(services, manifest, {k: v[1] for k, v in staged.items()}, used)
+            for name, (part, final) in staged.items():
+                if name in used:
+                    part.replace(final)
+                else:  # imported by another window meanwhile
+                    part.unlink()
+    except BaseException:
+        for part, final in staged.values():
+            part.unlink(missing_ok=True)
+            if not repo.conn.in_transaction:
+                final.unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _store(services: Services, manifest: dict, audio: dict[str, Path], used: set[str]) -> ImportSummary:
+    """The database half of an import, inside the caller's transaction."""
     repo = services.repo
     summary = ImportSummary()
-    written: list[Path] = []
-    with repo._lock:  # one transaction for everything; audio written first, removed again on failure
-        conn = repo.conn
-        try:
-            services.dirs.recordings.mkdir(parents=True, exist_ok=True)
-            conn.execute("BEGIN IMMEDIATE")
-            rep_ids: dict[str, int] = {}
-            for r in manifest["reps"]:
-                existing = repo.rep_by_name(r["name"].strip())
-                if existing is None:
-                    profile = RepProfile(r["name"].strip(), r.get("company", ""), r.get("phone", ""), r.get("email", ""))
-                    existing = repo.save_rep(profile, make_active=False)
-                    summary.reps_created.append(profile.name)
-                rep_ids[r["key"]] = existing.id
-            attempt_ids: dict[str, int] = {}
-            for a in manifest["attempts"]:
-                known = repo.attempt_by_origin(a["key"])
-                if known is not None:
-                    attempt_ids[a["key"]] = known
-                    summary.skipped += 1
-                    continue
-                target = None
-                if a.get("audio"):
-                    target = services.dirs.recordings / f"{uuid.uuid4().hex}{Path(a['audio']).suffix}"
-                    target.write_bytes(audio[a["audio"]])
-                    written.append(target)
-                result = {"score": a["score"], "items": a["items"], "metrics": a["metrics"],
-                          "transcript": a["transcript"]}
-                new_id = repo.add_attempt(rep_ids.get(a.get("rep")), a.get("scenario_id"), result, a["words"], target,
-                                          status=a["status"], touch=a.get("touch", 1), clock=a.get("clock"),
-                                          created_at=a["created_at"], origin=a["key"], engine=a.get("engine"))
-                attempt_ids[a["key"]] = new_id
-                summary.attempt_ids.append(new_id)
-                summary.attempts += 1
-                for c in a.get("comments", []):
-                    repo.add_comment(new_id, c["text"], c.get("at_s"), c.get("author", ""), c.get("created_at"))
-                for m in a.get("marks", []):
-                    repo.add_mark(new_id, m["item_id"], m["said"], m.get("marker", ""), m["role"], m.get("created_at"))
-                if a.get("email"):
-                    repo.save_email(new_id, a["email"]["text"], {"score": a["email"].get("score"),
-                                                                 "items": a["email"].get("items", [])})
-            s = manifest.get("session")
-            if s is not None:
-                summary.session_id, summary.session_name = _import_session(services, s, rep_ids, attempt_ids)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            for p in written:
-                p.unlink(missing_ok=True)
-            raise
+    rep_ids: dict[str, int] = {}
+    for r in manifest["reps"]:
+        existing = repo.rep_by_name(r["name"].strip())
+        if existing is None:
+            profile = RepProfile(r["name"].strip(), r.get("company", ""), r.get("phone", ""), r.get("email", ""))
+            existing = repo.save_rep(profile, make_active=False)
+            summary.reps_created.append(profile.name)
+        rep_ids[r["key"]] = existing.id
+    attempt_ids: dict[str, int] = {}
+    for a in manifest["attempts"]:
+        known = repo.attempt_by_origin(a["key"])
+        if known is not None:
+            attempt_ids[a["key"]] = known
+            summary.skipped += 1
+            continue
+        result = {"score": a["score"], "items": a["items"], "metrics": a["metrics"], "transcript": a["transcript"]}
+        used.add(a.get("audio") or "")
+        new_id = repo.add_attempt(rep_ids.get(a.get("rep")), a.get("scenario_id"), result, a["words"],
+                                  audio.get(a.get("audio") or ""), status=a["status"], touch=a.get("touch", 1),
+                                  clock=a.get("clock"), created_at=a["created_at"], origin=a["key"],
+                                  engine=a.get("engine"))
+        attempt_ids[a["key"]] = new_id
+        summary.attempt_ids.append(new_id)
+        summary.attempts += 1
+        for c in a.get("comments", []):
+            repo.add_comment(new_id, c["text"], c.get("at_s"), c.get("author", ""), c.get("created_at"))
+        for m in a.get("marks", []):
+            repo.add_mark(new_id, m["item_id"], m["said"], m.get("marker", ""), m["role"], m.get("created_at"))
+        if a.get("email"):
+            repo.save_email(new_id, a["email"]["text"], {"score": a["email"].get("score"),
+                                                         "items": a["email"].get("items", [])})
+    s = manifest.get("session")
+    if s is not None:
+        summary.session_id, summary.session_name = _import_session(services, s, rep_ids, attempt_ids)
     return summary
 
 

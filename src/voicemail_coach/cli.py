@@ -9,12 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from voicemail_coach.cli_types import attempt_id, folder, seconds
-
 from voicemail_coach import __version__
-
-
-MAX_TEXT_BYTES = 200_000  # a voicemail or email as text: far more than any real one
+from voicemail_coach.cli_types import attempt_id, folder, seconds
+from voicemail_coach.core import limits
 
 
 class CliError(Exception):
@@ -91,12 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --------------------------------------------------------------------- commands
-def _services(args):
+def _services(args, need_database: bool = True):
     from voicemail_coach.services import Services
 
     services = Services(args.data_dir, getattr(args, "model_dir", None), getattr(args, "engine", None),
                         progress=_progress_line if sys.stderr.isatty() else None)
-    _ = services.repo  # open (or repair) the database first, so its notice comes before the output
+    if need_database:
+        _ = services.repo  # open (or repair) the database first, so its notice comes before the output
     for notice in services.notices:
         print(f"voicemail-coach: {notice}", file=sys.stderr)
     return services
@@ -111,10 +109,19 @@ def _progress_line(what: str, done: float) -> None:
 def _profile_from(args, services):
     from voicemail_coach.core.people import RepProfile
 
+    from voicemail_coach.storage.db import StorageError
+
     rep_id = None
     base = RepProfile()
     wanted = args.rep_name
-    existing = services.repo.rep_by_name(wanted) if wanted else services.repo.active_rep()
+    try:
+        existing = services.repo.rep_by_name(wanted) if wanted else services.repo.active_rep()
+    except StorageError as exc:
+        if getattr(args, "save", False):
+            raise
+        # grading text or a file needs no database: go on with the details given here
+        print(f"voicemail-coach: {exc}; grading with the details on the command line only", file=sys.stderr)
+        existing = None
     if existing:
         rep_id, base = existing.id, existing.profile
     profile = RepProfile(
@@ -133,9 +140,9 @@ def _text_input(path: Path | None, text: str | None, what: str) -> str:
             if not path.is_file():  # a device or a FIFO would be read forever
                 raise CliError(f"{path}: no such file" if not path.exists() else f"{path}: is not a regular file")
             with path.open("rb") as f:
-                data = f.read(MAX_TEXT_BYTES + 1)
-            if len(data) > MAX_TEXT_BYTES:
-                raise CliError(f"{path}: is larger than {MAX_TEXT_BYTES // 1000} KB; a {what} is a few hundred words")
+                data = f.read(limits.TRANSCRIPT_CHARS + 1)
+            if len(data) > limits.TRANSCRIPT_CHARS:
+                raise CliError(f"{path}: is larger than {limits.TRANSCRIPT_CHARS // 1000} KB; a {what} is a few hundred words")
             text = data.decode("utf-8")
         except PermissionError:
             raise CliError(f"{path}: you do not have permission to read it") from None
@@ -143,6 +150,8 @@ def _text_input(path: Path | None, text: str | None, what: str) -> str:
             raise CliError(f"{path}: cannot be read as text ({exc.__class__.__name__})") from None
     if not text or not text.strip():
         raise CliError(f"the {what} text is empty")
+    if message := limits.too_long(f"{what} text", text, limits.TRANSCRIPT_CHARS):
+        raise CliError(message)
     return text
 
 
@@ -151,7 +160,7 @@ def cmd_grade(args) -> int:
     from voicemail_coach.core.people import Prospect
     from voicemail_coach.core.transcript import Transcript
 
-    services = _services(args)
+    services = _services(args, need_database=args.save)
     scenario = None
     if args.scenario:
         scenario = services.scenarios.get(args.scenario)
@@ -198,11 +207,13 @@ def cmd_grade(args) -> int:
             raise CliError("--session needs --save")
         session_id = _session(services, args.session).id
     if args.save:
+        if rep.name and (problems := rep.problems()):
+            raise CliError(f"not saved: {problems[0][1]} (fix it with --rep-{problems[0][0]} or 'voicemail-coach profile')")
         stored_rep = services.repo.save_rep(rep, make_active=rep_id is None and services.repo.active_rep() is None) if rep.name else None
-        audio_copy = services.repo.copy_recording(args.audio) if args.audio is not None else None
+        audio_copy = services.repo.new_recording_path(args.audio) if args.audio is not None else None
         out["attempt_id"] = services.repo.add_attempt(
             stored_rep.id if stored_rep else rep_id, scenario.id if scenario else None, out, words_json, audio_copy,
-            session_id=session_id, engine=engine,
+            session_id=session_id, engine=engine, copy_from=args.audio,
         )
     if args.json:
         print(json.dumps(out, indent=2))
@@ -284,12 +295,8 @@ def cmd_profile(args) -> int:
             args.name or base.name, args.company if args.company is not None else base.company,
             args.phone if args.phone is not None else base.phone, args.email if args.email is not None else base.email,
         )
-        if not profile.name.strip():
-            raise CliError("a profile needs a name (--name)")
-        if profile.phone and sum(c.isdigit() for c in profile.phone) < 7:
-            raise CliError(f"'{profile.phone}' does not look like a phone number (it needs at least 7 digits)")
-        if profile.email and "@" not in profile.email:
-            raise CliError(f"'{profile.email}' does not look like an email address")
+        if problems := profile.problems():
+            raise CliError(problems[0][1] + (" (--name)" if problems[0][0] == "name" else ""))
         services.repo.save_rep(profile, make_active=True)
         data = profile.to_dict()
     if args.json:
@@ -316,11 +323,21 @@ def cmd_history(args) -> int:
         print("No attempts yet.")
     for r in rows:
         dur = f"{r['duration_s']:.0f} s" if r["duration_s"] is not None else "text"
-        print(f"#{r['id']:<5} {r['created_at']}  {r['rep'] or '-':20} {r['scenario_id'] or '-':22} {r['score']:>3}  {dur}")
+        print(f"#{r['id']:<5} {r['created_at']}  {r['rep'] or '-':20} {r['scenario_id'] or '-':22} {'-' if r['score'] is None else r['score']:>3}  {dur}")
     return 0
 
 
+def _no_display() -> bool:
+    """On Linux/BSD the window needs an X11 or Wayland display (or a Qt platform chosen by hand)."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def open_app(args) -> int:
+    if _no_display():
+        raise CliError("no display found, so the window cannot open; the command line works without one: "
+                       "'voicemail-coach grade FILE.wav' (see 'voicemail-coach --help')")
     try:
         from voicemail_coach.ui.app import run
     except ImportError as exc:

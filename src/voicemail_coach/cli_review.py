@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from voicemail_coach.cli_types import attempt_id, seconds
+from voicemail_coach.core import limits
 
 
 def add_parsers(sub, common) -> None:
@@ -109,6 +110,9 @@ def cmd_session(args) -> int:
         for sid in args.scenario:
             if services.scenarios.get(sid) is None:
                 raise CliError(f"unknown scenario '{sid}' (see 'voicemail-coach scenarios')")
+        for n in args.rep + ([args.trainer] if args.trainer else []):
+            if problems := RepProfile(n.strip()).problems():
+                raise CliError(f"{problems[0][1]} ('{n[:40]}')")
         rep_ids = [(repo.rep_by_name(n) or repo.save_rep(RepProfile(n), make_active=False)).id for n in args.rep]
         trainer = None
         if args.trainer:
@@ -184,6 +188,10 @@ def cmd_comment(args) -> int:
     if args.text is not None:
         if not args.text.strip():
             raise CliError("the comment is empty")
+        for what, text, limit in (("comment", args.text.strip(), limits.COMMENT_CHARS),
+                                  ("author name", args.author, limits.NAME_CHARS)):
+            if message := limits.too_long(what, text, limit):
+                raise CliError(message)
         services.repo.add_comment(args.attempt, args.text.strip(), args.at, args.author)
     comments = services.repo.comments(args.attempt)
     if args.json:

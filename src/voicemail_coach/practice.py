@@ -84,13 +84,14 @@ class Practice:
         return self.grade_transcript(Transcript(list(words)), rep, scenario)
 
     def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
-             audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None) -> int:
+             audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None,
+             copy_from: Path | None = None) -> int:
         return self.services.repo.add_attempt(
             rep_id, scenario.id if scenario else None, result.to_dict(), words_json(transcript), audio,
             engine=self.services.transcriber.label if audio else None,
             touch=touch.touch if touch else 1, previous_id=touch.previous_id if touch else None,
             clock=f"{touch.clock.day} {touch.clock.hour}" if touch else f"{FIRST_CALL.day} {FIRST_CALL.hour}",
-            session_id=session_id,
+            session_id=session_id, copy_from=copy_from,
         )
 
     # ------------------------------------------------------------ later touches
@@ -118,8 +119,8 @@ class Practice:
         prospect = scenario.prospect if scenario else Prospect()
         transcript = self.services.transcriber.transcribe_audio(audio, hints(rep, prospect))
         result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), touch)
-        copy = self.services.repo.copy_recording(Path(path))
-        attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id)
+        copy = self.services.repo.new_recording_path(Path(path))
+        attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id, copy_from=Path(path))
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
 
     # ---------------------------------------------------------- follow-up email
@@ -181,7 +182,8 @@ class Practice:
         """Stop, finish the transcript's tail, grade and save; the caller times this."""
         assert self.recorder is not None and self.live is not None and self._context is not None
         t0 = time.perf_counter()
-        take: Take = self.recorder.stop()
+        marker = self.recorder.sidecar
+        take: Take = self.recorder.stop(keep_marker=True)
         rep_id, rep, scenario = self._context
         try:
             transcript = self.live.finish()
@@ -189,6 +191,7 @@ class Practice:
             self.recorder = self.live = None
         result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), self._touch)
         attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch, self._session_id)
+        marker.unlink(missing_ok=True)  # stored: no longer a take to recover
         warnings = list(take.warnings) + ([take.error] if take.error else [])
         return Attempt(attempt_id, result, transcript, take.path, scenario.id if scenario else None, warnings,
                        time.perf_counter() - t0)

@@ -34,19 +34,29 @@ class Services:
             self.dirs.ensure()
         except OSError as exc:
             root = self.dirs.data
-            why = "it is a file, not a folder" if root.exists() and not root.is_dir() else (exc.strerror or str(exc))
+            why = ("it is a file, not a folder" if root.exists() and not root.is_dir()
+                   else f"it cannot be written ({exc.strerror or exc})")
             raise StorageError(f"cannot use {root} as the data folder: {why}; choose another with --data-dir") from None
         try:
             conn = connect(self.dirs.database)
         except DamagedDatabase:
+            from voicemail_coach.storage.recovery import salvage
+
             backup = set_aside(self.dirs.database)
             log.info("damaged database moved to %s", backup)
-            self.notices.append(
-                f"Your practice history could not be read (the database file is damaged). It was kept as "
-                f"{backup.name} in {backup.parent} and a new one was started. Your recordings are untouched."
-            )
             conn = connect(self.dirs.database)
-        return Repository(conn, self.dirs.database, self.dirs.recordings)
+            found = salvage(backup, conn)
+            log.info("recovered from the damaged database: %s", found)
+            attempts, comments = found.get("attempts", 0), found.get("comments", 0)
+            self.notices.append(
+                f"Your practice history was damaged. {attempts} attempt{'s' if attempts != 1 else ''} and "
+                f"{comments} comment{'s' if comments != 1 else ''} could be read and were recovered; the "
+                f"damaged file was kept as {backup.name} in {backup.parent}. Your recordings are untouched."
+            )
+        repo = Repository(conn, self.dirs.database, self.dirs.recordings)
+        if swept := repo.sweep_staged():
+            log.info("removed %d half-written file(s) left in %s", swept, self.dirs.recordings)
+        return repo
 
     @cached_property
     def scenarios(self) -> ScenarioSet:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from voicemail_coach.core import limits
+
 SPEECH_RATE = 16000
-MAX_SECONDS = 10 * 60  # a voicemail is under two minutes; longer files are refused, not ground through
+MAX_SECONDS = limits.RECORDING_SECONDS
 SILENCE_RMS = 1e-3  # below this the file holds nothing a microphone heard (about -60 dBFS)
 
 
@@ -28,8 +30,21 @@ def probe(path: Path) -> AudioInfo:
         raise AudioFileError(f"{path}: no such file")
     if path.is_dir():
         raise AudioFileError(f"{path} is a folder, not an audio file")
-    if path.stat().st_size == 0:
+    if not path.is_file():
+        raise AudioFileError(f"{path} is not a regular file")
+    size = path.stat().st_size
+    if size == 0:
         raise AudioFileError(f"{path.name} is empty (0 bytes)")
+    if size > limits.AUDIO_BYTES:
+        raise AudioFileError(f"{path.name} is {size / 2**20:,.0f} MB; Voicemail Coach takes audio files up to "
+                             f"{limits.AUDIO_BYTES // 2**20} MB. Trim it to the voicemail and try again")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except PermissionError:
+        raise AudioFileError(f"{path}: you do not have permission to read it") from None
+    except OSError as exc:
+        raise AudioFileError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         import soundfile
 

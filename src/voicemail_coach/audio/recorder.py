@@ -199,8 +199,9 @@ class Recorder:
                 self.on_error(message)
 
     # ----------------------------------------------------------------- stop
-    def stop(self) -> Take:
-        """Stop the stream, write every queued block, close the file."""
+    def stop(self, keep_marker: bool = False) -> Take:
+        """Stop the stream, write every queued block, close the file. With ``keep_marker`` the take stays
+        marked as unfinished until the caller has stored it, so a failed save is recovered at the next start."""
         self._stopping.set()
         if self._stream is not None:
             try:
@@ -215,7 +216,8 @@ class Recorder:
                 self._file.close()
             except Exception as exc:
                 self._fail(_disk_message(exc, self.path.parent))
-        self.sidecar.unlink(missing_ok=True)
+        if not keep_marker:
+            self.sidecar.unlink(missing_ok=True)
         take = Take(self.path, self.elapsed, self.overflows, self._peak, self._clipped / max(1, self.frames),
                     self.auto_stopped, self._error)
         if self.frames and self._peak == 0.0:

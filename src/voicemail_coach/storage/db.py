@@ -124,6 +124,10 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
     try:
@@ -131,6 +135,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # shared by the GUI thread and worker threads; the repository serializes access
         conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
+        conn.text_factory = _text  # a damaged row shows replacement characters, never an exception
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -154,11 +159,21 @@ def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
         return f"the database {path} is locked by another program; close other Voicemail Coach windows and try again"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"the database {path} is damaged; move it aside (your recordings are kept) and start again"
-    if "disk" in text and "full" in text:
+    if ("disk" in text and "full" in text) or ("disk i/o" in text and _nearly_full(path)):
         return f"the disk holding {path} is full; free some space and try again"
     if "readonly" in text or "read-only" in text:
         return f"the database {path} is read-only; check the folder's permissions"
     return f"database error in {path}: {exc}"
+
+
+def _nearly_full(path: Path) -> bool:
+    """SQLite reports a full disk as an I/O error when it fills up while writing its journal."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent).free < 4 * 1024 * 1024
+    except OSError:
+        return False
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -7,11 +7,46 @@ import shutil
 import sqlite3
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.storage.db import StorageError, _explain
+
+STAGED_SUFFIX = ".part"
+
+
+def _stored(text, default):
+    """A JSON column as the type it should hold; a damaged row reads as empty rather than breaking a listing."""
+    try:
+        value = json.loads(text) if isinstance(text, (str, bytes)) else None
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, type(default)):
+        return default
+    if isinstance(value, list):  # items and words: objects only
+        return [v for v in value if isinstance(v, dict)]
+    return {k: v for k, v in value.items() if isinstance(v, (int, float, str, bool)) or v is None}
+
+
+def _number(value, low: float = 0.0, high: float = 1e9):
+    """A stored number, or None when the cell holds anything else (text, NaN, out of range)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if low <= value <= high else None  # NaN fails both comparisons
+
+
+def _items(text) -> list[dict]:
+    return [i for i in _stored(text, []) if isinstance(i.get("id"), str) and "passed" in i]
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; free some space and try again"
+    return exc.strerror or str(exc)
 
 
 @dataclass(frozen=True)
@@ -132,16 +167,54 @@ class Repository:
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
     # -------------------------------------------------------------- attempts
-    def copy_recording(self, source: Path) -> Path:
-        """Copy an audio file into the recordings folder under a fresh name."""
-        self.recordings.mkdir(parents=True, exist_ok=True)
-        target = self.recordings / f"{uuid.uuid4().hex}{source.suffix.lower() or '.wav'}"
+    def new_recording_path(self, source: Path) -> Path:
+        """A fresh name in the recordings folder for a copy of ``source`` (nothing is written yet)."""
+        return self.recordings / f"{uuid.uuid4().hex}{source.suffix.lower() or '.wav'}"
+
+    def stage(self, target: Path) -> Path:
+        """Where a file bound for ``target`` is written first; it takes its real name only once its row is
+        committed, so a crash, a full disk or a locked database never leaves a recording without an attempt."""
+        return target.with_name(target.name + STAGED_SUFFIX)
+
+    def _stage_copy(self, source: Path, target: Path) -> Path:
+        staged = self.stage(target)
         try:
-            shutil.copyfile(source, target)
+            self.recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.copyfile(source, staged)
         except OSError as exc:
-            target.unlink(missing_ok=True)
-            raise StorageError(f"could not copy the recording into {self.recordings}: {exc.strerror}") from None
-        return target
+            staged.unlink(missing_ok=True)
+            raise StorageError(f"could not copy the recording into {self.recordings}: {_os_reason(exc)}") from None
+        return staged
+
+    def sweep_staged(self, older_than_s: float = 3600.0) -> int:
+        """Remove files a crash left half-written; young ones may belong to another window still copying."""
+        import time
+
+        removed = 0
+        for path in self.recordings.glob(f"*{STAGED_SUFFIX}"):
+            try:
+                if time.time() - path.stat().st_mtime > older_than_s:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction (or a part of the one already open)."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     @_guard
     def add_attempt(
@@ -159,7 +232,27 @@ class Repository:
         created_at: str | None = None,
         origin: str | None = None,
         engine: str | None = None,
+        copy_from: Path | None = None,
     ) -> int:
+        """Store an attempt. With ``copy_from``, that file is copied to ``audio_path`` (see new_recording_path)
+        and appears there only if the row is stored."""
+        staged = self._stage_copy(copy_from, audio_path) if copy_from is not None else None
+        try:
+            with self.transaction():
+                attempt_id = self._insert_attempt(rep_id, scenario_id, result, words, audio_path, status, touch,
+                                                  previous_id, clock, session_id, created_at, origin, engine)
+                if staged is not None:
+                    staged.replace(audio_path)
+        except BaseException:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
+                if audio_path is not None and not self.conn.in_transaction:
+                    audio_path.unlink(missing_ok=True)
+            raise
+        return attempt_id
+
+    def _insert_attempt(self, rep_id, scenario_id, result, words, audio_path, status, touch, previous_id, clock,
+                        session_id, created_at, origin, engine) -> int:
         metrics = result.get("metrics", {})
         return self.conn.execute(
             """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
@@ -197,8 +290,13 @@ class Repository:
         if row is None:
             return None
         out = dict(row)
-        for key in ("words_json", "items_json", "metrics_json"):
-            out[key[: -len("_json")]] = json.loads(out.pop(key))
+        out["words"] = _stored(out.pop("words_json"), [])
+        out["items"] = _items(out.pop("items_json"))
+        out["metrics"] = _stored(out.pop("metrics_json"), {})
+        out["score"], out["duration_s"] = _number(out["score"], 0, 100), _number(out["duration_s"], 0, 86400)
+        out["touch"] = _number(out.get("touch"), 1, 1000) or 1
+        for key in ("transcript", "created_at", "status"):
+            out[key] = out[key] if isinstance(out[key], str) else ""
         return out
 
     @_guard
@@ -215,7 +313,7 @@ class Repository:
         row = self.conn.execute("SELECT * FROM attempt_emails WHERE attempt_id = ?", (attempt_id,)).fetchone()
         if row is None:
             return None
-        return {"text": row["text"], "score": row["score"], "items": json.loads(row["items_json"]),
+        return {"text": row["text"], "score": row["score"], "items": _items(row["items_json"]),
                 "updated_at": row["updated_at"]}
 
     @_guard
@@ -241,15 +339,15 @@ class Repository:
             args.append(limit)
         out = []
         for row in self.conn.execute(sql, args):
-            items = json.loads(row["items_json"])
+            items = _items(row["items_json"])
             out.append(
                 {
                     "id": row["id"],
                     "created_at": row["created_at"],
                     "rep": row["rep"],
                     "scenario_id": row["scenario_id"],
-                    "score": row["score"],
-                    "duration_s": row["duration_s"],
+                    "score": _number(row["score"], 0, 100),
+                    "duration_s": _number(row["duration_s"], 0, 86400),
                     "transcript": row["transcript"],
                     "items": [{"id": i["id"], "passed": i["passed"]} for i in items],
                     "audio_path": row["audio_path"],
@@ -268,7 +366,8 @@ class Repository:
                          a.session_id, (SELECT COUNT(DISTINCT m.item_id) FROM marks m WHERE m.attempt_id = a.id)
                   FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE {where}
                   ORDER BY a.created_at DESC, a.id DESC"""
-        return [tuple(r) for r in self.conn.execute(sql, args)]
+        return [(r[0], r[1], r[2], r[3], _number(r[4], 1, 1000) or 1, _number(r[5], 0, 100),
+                 _number(r[6], 0, 86400), *r[7:]) for r in self.conn.execute(sql, args)]
 
     @_guard
     def count(self) -> int:
@@ -285,9 +384,10 @@ class Repository:
         out = []
         for row in self.conn.execute(sql, args):
             outcome = {"id": row["id"], "created_at": row["created_at"], "rep_id": row["rep_id"],
-                       "scenario_id": row["scenario_id"], "score": row["score"], "session_id": row["session_id"]}
+                       "scenario_id": row["scenario_id"], "score": _number(row["score"], 0, 100),
+                       "session_id": row["session_id"]}
             if items:
-                outcome["items"] = {i["id"]: bool(i["passed"]) for i in json.loads(row["items_json"])}
+                outcome["items"] = {i["id"]: bool(i["passed"]) for i in _items(row["items_json"])}
             out.append(outcome)
         return out
 

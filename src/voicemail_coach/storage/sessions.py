@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voicemail_coach.core import limits
 from voicemail_coach.storage.db import StorageError
 from voicemail_coach.storage.repository import Repository, _guard
 
@@ -35,6 +36,8 @@ class SessionStore:
         name = name.strip()
         if not name:
             raise StorageError("a session needs a name")
+        if message := limits.too_long("session name", name, limits.NAME_CHARS):
+            raise StorageError(message)
         if not rep_ids or not track:
             raise StorageError("a session needs at least one rep and one scenario")
         if not 0 <= pass_mark <= 100:

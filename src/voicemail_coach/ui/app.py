@@ -55,18 +55,20 @@ def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir:
     try:
         app, window = build_window(data_dir, scenario_id, model_dir, engine=engine)
     except StorageError as exc:
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication
+
+        from voicemail_coach.ui import messages
 
         QApplication.instance() or QApplication(sys.argv)
-        QMessageBox.critical(None, "Voicemail Coach", f"Your practice history cannot be opened:\n\n{exc}")
+        messages.critical(None, "Voicemail Coach", f"Your practice history cannot be opened:\n\n{exc}")
         return 1
     window.show()
     logging.getLogger(__name__).info("window shown %.3f s after start", time.perf_counter() - t0)
     window.start_background_work()
     if window.services.notices:
-        from PySide6.QtWidgets import QMessageBox
+        from voicemail_coach.ui import messages
 
-        QMessageBox.warning(window, "Voicemail Coach", "\n\n".join(window.services.notices))
+        messages.warning(window, "Voicemail Coach", "\n\n".join(window.services.notices))
     if os.environ.get(SMOKE_ENV):
         # packaging smoke test: prove the window and the model come up, then leave
         def ready_or_wait():

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
+from voicemail_coach.core import limits
 from voicemail_coach.core.transcript import mmss
 
 
@@ -19,12 +20,16 @@ class CommentDialog(QDialog):
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.author = QLineEdit(author)
+        self.author.setMaxLength(limits.NAME_CHARS)
         self.author.setPlaceholderText("Your name")
         form.addRow("From", self.author)
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("What should the rep hear at this moment?")
         self.text.setFixedHeight(90)
         form.addRow(f"At {mmss(at_s)}", self.text)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Add comment")
         buttons.accepted.connect(self._accept)
@@ -33,7 +38,10 @@ class CommentDialog(QDialog):
         self.text.setFocus()
 
     def _accept(self) -> None:
-        if self.text.toPlainText().strip():
+        text = self.text.toPlainText().strip()
+        if message := limits.too_long("comment", text, limits.COMMENT_CHARS):
+            self.error.setText(message[0].upper() + message[1:] + ".")
+        elif text:
             self.accept()
 
 

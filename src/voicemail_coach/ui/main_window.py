@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import random
 import shutil
@@ -27,6 +28,7 @@ from voicemail_coach.core.scenarios import Scenario, parse_scenario
 from voicemail_coach.core.transcript import mmss as _fmt
 from voicemail_coach.practice import Attempt, Practice
 from voicemail_coach.services import Services
+from voicemail_coach.ui import messages
 from voicemail_coach.ui.comments import CommentsPanel
 from voicemail_coach.ui.meters import LevelMeter, TimerBar, Waveform
 from voicemail_coach.ui.profile_dialog import ProfileDialog
@@ -180,6 +182,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         rr = QVBoxLayout(right)
         rr.setContentsMargins(16, 12, 16, 12)
         self.attempt_title = QLabel("")
+        self.attempt_title.setTextFormat(Qt.PlainText)  # holds the rep's name
         self.attempt_title.setObjectName("section")
         self.attempt_title.setWordWrap(True)  # a long scenario title must not widen the window
         rr.addWidget(self.attempt_title)
@@ -323,7 +326,7 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     def _model_failed(self, message: str) -> None:
         self.model_label.setText("  Speech model unavailable  ")
-        QMessageBox.critical(self, "Speech model", f"The speech model could not be loaded:\n\n{message}")
+        messages.critical(self, "Speech model", f"The speech model could not be loaded:\n\n{message}")
 
     def ensure_profile(self) -> None:
         if self.services.repo.active_rep() is None:
@@ -387,10 +390,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         try:
             scenario = parse_scenario(tomllib.loads(Path(path).read_text(encoding="utf-8")), "yours")
         except (tomllib.TOMLDecodeError, ValueError, OSError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Import a scenario", f"{Path(path).name} cannot be used:\n\n{exc}")
+            messages.warning(self, "Import a scenario", f"{Path(path).name} cannot be used:\n\n{exc}")
             return
         if self.services.scenarios.get(scenario.id):
-            QMessageBox.warning(self, "Import a scenario", f"A scenario with the id '{scenario.id}' already exists.")
+            messages.warning(self, "Import a scenario", f"A scenario with the id '{scenario.id}' already exists.")
             return
         self.services.dirs.ensure()
         shutil.copyfile(path, self.services.dirs.scenarios / f"{scenario.id}.toml")
@@ -494,7 +497,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.state = self.IDLE
             self._reset_record_button()
             self.show_banner(str(exc))
-            QMessageBox.warning(self, "Microphone", str(exc))
+            messages.warning(self, "Microphone", str(exc))
             return
         recorder.on_auto_stop = self.bridge.auto_stop.emit
         recorder.on_error = self.bridge.device_error.emit
@@ -554,7 +557,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def _grading_failed(self, message: str) -> None:
         self.state = self.IDLE
         self._reset_record_button()
-        QMessageBox.warning(self, "Voicemail Coach", f"This attempt could not be scored: {message}\n\n"
+        messages.warning(self, "Voicemail Coach", f"This attempt could not be scored: {message}\n\n"
                             "The recording is kept in your data folder.")
 
     def _reset_record_button(self) -> None:
@@ -682,8 +685,8 @@ class MainWindow(ReviewMixin, QMainWindow):
             return
         value = plan.previous.item("value")
         callback = plan.previous.item("callback_time")
-        last = f"Last time you said “{value.evidence}”" if value.passed else "Last time you gave no reason"
-        promise = f" and promised “{callback.evidence}”." if callback.passed else " and set no time."
+        last = f"Last time you said “{html.escape(value.evidence)}”" if value.passed else "Last time you gave no reason"
+        promise = f" and promised “{html.escape(callback.evidence)}”." if callback.passed else " and set no time."
         self.touch_banner.setText(f"<b>Touch {plan.touch} · {plan.clock}</b><br>{last}{promise} Bring a fresh reason.")
         self.touch_banner.show()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from voicemail_coach.core.people import RepProfile
@@ -48,18 +46,12 @@ class ProfileDialog(QDialog):
                           self.email.text().strip())
 
     def _accept(self) -> None:
-        p = self.profile()
-        if not p.name:
-            self.error.setText("Please enter your name.")
-            self.name.setFocus()
-        elif not p.company:
-            self.error.setText("Please enter your company.")
-            self.company.setFocus()
-        elif sum(c.isdigit() for c in p.phone) < 7:
-            self.error.setText("Please enter the phone number you leave in voicemails (at least 7 digits).")
-            self.phone.setFocus()
-        elif p.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", p.email):
-            self.error.setText("That email address does not look right.")
-            self.email.setFocus()
-        else:
+        problems = self.profile().problems(need_all=True)
+        if not problems:
             self.accept()
+            return
+        field, message = problems[0]
+        friendly = {"name": "Please enter your name.", "company": "Please enter your company."}
+        empty = not getattr(self.profile(), field)
+        self.error.setText(friendly[field] if empty and field in friendly else message[0].upper() + message[1:] + ".")
+        getattr(self, field).setFocus()

@@ -33,6 +33,7 @@ class ProgressView(QWidget):
         root.setContentsMargins(14, 10, 14, 10)
         top = QHBoxLayout()
         self.headline = QLabel("")
+        self.headline.setTextFormat(Qt.PlainText)  # holds the rep's name
         self.headline.setStyleSheet("font-size:18px; font-weight:600;")
         top.addWidget(self.headline, 1)
         for fmt, text in (("pdf", "Report PDF…"), ("csv", "Report CSV…")):

@@ -19,6 +19,7 @@ from voicemail_coach.core.transcript import mmss
 from voicemail_coach.storage.db import StorageError
 from voicemail_coach.storage.repository import HistoryFilter
 from voicemail_coach.storage.sessions import SessionStore
+from voicemail_coach.ui import messages
 from voicemail_coach.ui.comments import CommentDialog
 from voicemail_coach.ui.compare_view import CompareView
 from voicemail_coach.ui.history_view import HistoryView
@@ -296,7 +297,7 @@ class ReviewMixin:
                        for rid, name in v["reps"]]
             session = self.sessions_store.create(v["name"], rep_ids, v["track"], v["pass_mark"], v["trainer_id"])
         except StorageError as exc:
-            QMessageBox.warning(self, "New session", str(exc))
+            messages.warning(self, "New session", str(exc))
             return
         self.current_session_id = session.id
         self.refresh_reps()
@@ -328,7 +329,7 @@ class ReviewMixin:
         self.refresh_reps()
         scenario = self.services.scenarios.get(scenario_id)
         if scenario is None:
-            QMessageBox.warning(self, "Sessions", f"The scenario {scenario_id} is not installed on this machine.")
+            messages.warning(self, "Sessions", f"The scenario {scenario_id} is not installed on this machine.")
             return
         self.exemplar_for = None
         self.set_session_context(session_id)
@@ -367,14 +368,16 @@ class ReviewMixin:
         self._show_session_banner()
 
     def _show_session_banner(self) -> None:
-        who = self.rep.profile.name if self.rep else ""
+        import html
+
+        who = html.escape(self.rep.profile.name) if self.rep else ""
         if self.exemplar_for:
             session = self.sessions_store.get(self.exemplar_for[0])
-            text = (f"<b>Exemplar for “{session.name if session else ''}”</b> — {who} records the model voicemail "
+            text = (f"<b>Exemplar for “{html.escape(session.name) if session else ''}”</b> — {who} records the model voicemail "
                     f"for this scenario. Press B for the board.")
         elif self.session_ctx:
             session = self.sessions_store.get(self.session_ctx)
-            text = (f"<b>Session “{session.name if session else ''}”</b> — {who} is recording; this attempt counts "
+            text = (f"<b>Session “{html.escape(session.name) if session else ''}”</b> — {who} is recording; this attempt counts "
                     f"on the board (B). Sessions ▸ Leave to practise on your own.")
         else:
             self.session_banner.hide()
@@ -453,7 +456,7 @@ class ReviewMixin:
         try:
             write()
         except (StorageError, BundleError, OSError) as exc:
-            QMessageBox.warning(self, title, str(exc))
+            messages.warning(self, title, str(exc))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
@@ -470,7 +473,7 @@ class ReviewMixin:
             path = Path(chosen)
         self.statusBar().showMessage(f"Checking {path.name}…")
         run_in_background(lambda: import_bundle(self.services, path), self._bundle_imported,
-                          lambda message: QMessageBox.warning(self, "Import a review bundle",
+                          lambda message: messages.warning(self, "Import a review bundle",
                                                               f"{message}\n\nNothing was changed."))
 
     def _bundle_imported(self, summary) -> None:

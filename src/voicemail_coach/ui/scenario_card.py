@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from voicemail_coach.core.scenarios import Scenario
@@ -25,6 +26,7 @@ class ScenarioCard(QFrame):
         top.addWidget(self.next_button)
         layout.addLayout(top)
         self.badge = QLabel()
+        self.badge.setTextFormat(Qt.PlainText)
         self.badge.setObjectName("badge")
         self.title = QLabel()
         self.title.setObjectName("scenarioTitle")
@@ -45,6 +47,7 @@ class ScenarioCard(QFrame):
             h = QLabel(heading)
             h.setObjectName("section")
             body = QLabel()
+            body.setTextFormat(Qt.PlainText)  # a scenario file's text, never markup
             body.setWordWrap(True)
             if key == "greeting":
                 body.setObjectName("greeting")

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout,
 )
 
+from voicemail_coach.core import limits
+
 
 class SessionDialog(QDialog):
     def __init__(self, reps: list[tuple[int, str]], scenarios: list[tuple[str, str]], trainer_id: int | None,
@@ -18,6 +20,7 @@ class SessionDialog(QDialog):
         root = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit()
+        self.name.setMaxLength(limits.NAME_CHARS)
         self.name.setPlaceholderText("e.g. January cohort")
         form.addRow("Session name", self.name)
         self.trainer = QComboBox()
@@ -43,6 +46,7 @@ class SessionDialog(QDialog):
         left.addWidget(self.reps, 1)
         add = QHBoxLayout()
         self.new_rep = QLineEdit()
+        self.new_rep.setMaxLength(limits.NAME_CHARS)
         self.new_rep.setPlaceholderText("Add a rep by name")
         self.new_rep.returnPressed.connect(self._add_new_rep)
         add.addWidget(self.new_rep, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from voicemail_coach.core.touches import WEEKDAYS, Clock
@@ -24,6 +25,7 @@ class TouchDialog(QDialog):
         promised = QLabel(f"And you promised: “{callback.evidence}”" if callback.passed
                           else "You did not say when you would call again.")
         for label in (said, promised):
+            label.setTextFormat(Qt.PlainText)  # the rep's own words
             label.setWordWrap(True)
             layout.addWidget(label)
         hint = QLabel("Bring a fresh reason this time. The coach checks that this call comes when you promised.")
