@@ -334,3 +334,44 @@ def test_cli_bundle_round_trip_and_refusal(source, tmp_path, capsys):
     (tmp_path / "junk.vcbundle").write_bytes(b"PK\x03\x04 nonsense")
     assert main(["--data-dir", str(tmp_path / "x"), "bundle", "import", str(tmp_path / "junk.vcbundle")]) == 1
     assert "voicemail-coach:" in capsys.readouterr().err
+
+
+def test_an_import_killed_midway_leaves_nothing_a_restart_does_not_clear(tmp_path):
+    """kill -9 while a bundle's recordings are unpacked: no rows, only staged files, swept at the next start;
+    importing again stores each attempt once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    s = Services(tmp_path / "a")
+    rep = s.repo.save_rep(RepProfile("Ana", "Acme", "555 201 3344"))
+    big = tmp_path / "big.wav"
+    rate = 48000
+    with soundfile.SoundFile(big, "w", rate, 2, "PCM_16") as f:
+        noise = (0.1 * np.random.default_rng(2).standard_normal((rate * 10, 2))).astype("float32")
+        for _ in range(12):
+            f.write(noise)
+    ids = [s.repo.add_attempt(rep.id, "bakery-payroll", {"score": 50, "items": [], "transcript": "hi", "metrics": {}},
+                              [], s.repo.new_recording_path(big), copy_from=big) for _ in range(6)]
+    bundle = export_bundle(s, tmp_path / "big.vcbundle", attempt_ids=ids)
+    target = tmp_path / "b"
+    code = ("import sys; from voicemail_coach.services import Services; from voicemail_coach.bundles import import_bundle;"
+            "import_bundle(Services(sys.argv[1]), sys.argv[2])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(target), str(bundle)])
+    recordings = target / "recordings"
+    deadline = time.time() + 60
+    while not list(recordings.glob("*.part")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    left = list(recordings.iterdir())
+    assert left and all(p.name.endswith(".part") for p in left), left
+    for p in left:  # ten minutes on
+        os.utime(p, (time.time() - 900, time.time() - 900))
+    other = Services(target)
+    assert other.repo.count() == 0 and list(recordings.iterdir()) == []
+    assert import_bundle(other, bundle).attempts == 6
+    stored = sorted(other.repo.attempt(a["id"])["audio_path"] for a in other.repo.history())
+    assert sorted(str(p) for p in recordings.iterdir()) == stored

@@ -95,3 +95,17 @@ def test_real_phone_numbers_pass_the_profile_check(phone):
     from voicemail_coach.core.people import RepProfile
 
     assert RepProfile("Dave", "Acme", phone).problems(need_all=True) == []
+
+
+def test_a_name_holding_html_is_text_in_reports(tmp_path):
+    from voicemail_coach.core.people import RepProfile
+    from voicemail_coach.reports.build import rep_report
+    from voicemail_coach.reports.render import rep_html
+    from voicemail_coach.services import Services
+
+    s = Services(tmp_path / "d")
+    rep = s.repo.save_rep(RepProfile("Ann <img src=x onerror=alert(1)>", "Acme", "555 201 3344"))
+    s.repo.add_attempt(rep.id, "bakery-payroll", {"score": 50, "items": [], "transcript": "<b>hi</b>", "metrics": {}},
+                       [], None)
+    html = rep_html(rep_report(s, rep))
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<b>hi</b>" not in html

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import time
 import uuid
 import zipfile
@@ -60,13 +61,42 @@ def _install_id(services: Services) -> str:
     return value
 
 
+def _silenced(source: Path, spans: list[tuple[float, float]], folder: Path) -> Path:
+    """A copy of the recording with ``spans`` (seconds) silenced, padded a little either side."""
+    import numpy as np
+    import soundfile
+
+    data, rate = soundfile.read(str(source), always_2d=True, dtype="float32")
+    for start, end in spans:
+        a, b = max(0, int((start - 0.15) * rate)), min(len(data), int((end + 0.15) * rate))
+        data[a:b] = 0.0
+    target = folder / f"{uuid.uuid4().hex}.wav"
+    soundfile.write(str(target), np.ascontiguousarray(data), rate, subtype="PCM_16")
+    return target
+
+
 def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None = None,
-                  session_id: int | None = None) -> Path:
-    """Write the attempts (or the session with all its attempts and exemplars) to one file at ``path``."""
+                  session_id: int | None = None, mask: bool = False) -> Path:
+    """Write the attempts (or the session with all its attempts and exemplars) to one file at ``path``.
+    With ``mask``, phone numbers and email addresses are replaced by ••• in every text and silenced in
+    the recordings (a recording without word times, where nothing can be located, is left out)."""
+    import shutil
+
+    scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=services.dirs.data))  # masked copies stay in the data dir
+    try:
+        return _export(services, Path(path), attempt_ids, session_id, mask, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _export(services: Services, path: Path, attempt_ids: list[int] | None, session_id: int | None, mask: bool,
+            scratch: Path) -> Path:
+    from voicemail_coach.core.redact import MASK, mask_item, mask_text, mask_timed_words
+
     repo = services.repo
     manifest: dict = {"format": FORMAT, "version": VERSION, "app_version": __version__,
                       "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                      "kind": "session" if session_id is not None else "attempt"}
+                      "kind": "session" if session_id is not None else "attempt", "masked": mask}
     session = None
     if session_id is not None:
         from voicemail_coach.storage.repository import HistoryFilter
@@ -89,8 +119,9 @@ def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None 
             rep = repo.rep_by_id(rep_id)
             if rep is None:
                 return None
-            reps[rep_id] = {"key": f"r{len(reps) + 1}", "name": rep.profile.name, "company": rep.profile.company,
-                            "phone": rep.profile.phone, "email": rep.profile.email}
+            p = rep.profile
+            reps[rep_id] = {"key": f"r{len(reps) + 1}", "name": p.name, "company": p.company,
+                            "phone": MASK if mask and p.phone else p.phone, "email": MASK if mask and p.email else p.email}
         return reps[rep_id]["key"]
 
     keys: dict[int, str] = {}
@@ -102,17 +133,28 @@ def export_bundle(services: Services, path: Path, attempt_ids: list[int] | None 
         keys[aid] = key
         audio_name = None
         source = Path(row["audio_path"]) if row.get("audio_path") else None
+        words, transcript, items = row["words"], row["transcript"], row["items"]
+        comments = [{k: c[k] for k in ("at_s", "author", "text", "created_at")} for c in repo.comments(aid)]
+        email = repo.email_for(aid)
+        if mask:
+            words, spans = mask_timed_words(words)
+            transcript, items = mask_text(transcript), [mask_item(i) for i in items]
+            comments = [{**c, "text": mask_text(c["text"])} for c in comments]
+            if email:
+                email = {**email, "text": mask_text(email["text"])}
+            timed = bool(words) and all(isinstance(w.get("start"), (int, float)) for w in words)
+            if source is not None and source.is_file():
+                source = _silenced(source, spans, scratch) if timed else None
         if source is not None and source.is_file():
             audio_name = f"audio/{len(audio_files) + 1}{source.suffix.lower() or '.wav'}"
             audio_files.append((source, audio_name))
-        email = repo.email_for(aid)
         attempts.append({
             "key": key, "rep": rep_key(row["rep_id"]), "scenario_id": row["scenario_id"],
             "created_at": row["created_at"], "status": row["status"], "score": row["score"],
-            "duration_s": row["duration_s"], "transcript": row["transcript"], "words": row["words"],
-            "items": row["items"], "metrics": row["metrics"], "touch": row.get("touch") or 1, "clock": row.get("clock"),
+            "duration_s": row["duration_s"], "transcript": transcript, "words": words,
+            "items": items, "metrics": row["metrics"], "touch": row.get("touch") or 1, "clock": row.get("clock"),
             "audio": audio_name,
-            "comments": [{k: c[k] for k in ("at_s", "author", "text", "created_at")} for c in repo.comments(aid)],
+            "comments": comments,
             "marks": [{k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in repo.marks(aid)],
             "engine": row.get("engine"),
             "email": email,
@@ -184,6 +226,10 @@ def _number(value, name: str, lo: float, hi: float, optional: bool = True):
     return value
 
 
+def _known(value, keys: set[str]) -> bool:
+    return isinstance(value, str) and value in keys
+
+
 def _validate_manifest(m) -> None:
     _need(isinstance(m, dict) and m.get("format") == FORMAT, "it is not a Voicemail Coach bundle")
     _need(m.get("version") == VERSION, f"it was written by another version of the format ({m.get('version')!r})")
@@ -205,7 +251,7 @@ def _validate_manifest(m) -> None:
         key = _text(a.get("key"), "attempt key", 200)
         _need(key not in keys, "two attempts share a key")
         keys.add(key)
-        _need(a.get("rep") is None or a.get("rep") in rep_keys, "an attempt names a rep the bundle does not hold")
+        _need(a.get("rep") is None or _known(a.get("rep"), rep_keys), "an attempt names a rep the bundle does not hold")
         sid = _text(a.get("scenario_id"), "scenario id", 80, optional=True)
         _need(sid is None or bool(SCENARIO_ID.fullmatch(sid)), "a scenario id has odd characters")
         _need(isinstance(a.get("created_at"), str) and bool(TIMESTAMP.fullmatch(a["created_at"])), "bad created_at")
@@ -266,12 +312,12 @@ def _validate_manifest(m) -> None:
         _need(isinstance(s, dict), "session must be an object")
         _need(bool(_text(s.get("name"), "session name", limits.NAME_CHARS).strip()), "the session has no name")
         _number(s.get("pass_mark"), "pass mark", 0, 100, optional=False)
-        _need(s.get("trainer") is None or s["trainer"] in rep_keys, "the trainer is not in the bundle")
-        _need(isinstance(s.get("reps"), list) and all(r in rep_keys for r in s["reps"]), "session reps unknown")
+        _need(s.get("trainer") is None or _known(s["trainer"], rep_keys), "the trainer is not in the bundle")
+        _need(isinstance(s.get("reps"), list) and all(_known(r, rep_keys) for r in s["reps"]), "session reps unknown")
         _need(isinstance(s.get("track"), list) and s["track"] and
               all(isinstance(t, str) and SCENARIO_ID.fullmatch(t) for t in s["track"]), "bad scenario track")
         _need(isinstance(s.get("exemplars", {}), dict) and
-              all(k in s["track"] and v in keys for k, v in s.get("exemplars", {}).items()), "bad exemplars")
+              all(k in s["track"] and _known(v, keys) for k, v in s.get("exemplars", {}).items()), "bad exemplars")
 
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from voicemail_coach.cli_types import attempt_id, seconds
 from voicemail_coach.core import limits
+from voicemail_coach.privacy import mask_exports
 
 
 def add_parsers(sub, common) -> None:
@@ -16,6 +17,15 @@ def add_parsers(sub, common) -> None:
     who.add_argument("--rep", help="rep name")
     x.add_argument("--format", choices=("pdf", "csv"), help="pdf or csv (default: from the output's extension)")
     x.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    x.add_argument("--mask", action="store_true", help="replace phone numbers and emails by •••")
+
+    pv = sub.add_parser("privacy", parents=[common],
+                        help="how long recordings are kept, masked exports, deleting a rep (without options: show)")
+    pv.add_argument("--keep-days", type=int, help="delete recordings older than this many days (0: keep for ever); "
+                                                  "scores and transcripts stay")
+    pv.add_argument("--mask-exports", choices=("on", "off"), help="mask phone numbers and emails in every export")
+    pv.add_argument("--delete-rep", metavar="NAME", help="delete a rep and all their attempts, recordings and comments")
+    pv.add_argument("--yes", action="store_true", help="confirm --delete-rep (it cannot be undone)")
 
     s = sub.add_parser("session", parents=[common], help="onboarding sessions: create, list, show, exemplar")
     ssub = s.add_subparsers(dest="action", required=True)
@@ -39,6 +49,7 @@ def add_parsers(sub, common) -> None:
     what.add_argument("--attempt", type=attempt_id, action="append", help="an attempt id (repeat for more)")
     what.add_argument("--session", help="session name or id")
     be.add_argument("-o", "--output", type=Path, required=True)
+    be.add_argument("--mask", action="store_true", help="replace phone numbers and emails by ••• (and silence them)")
     bi = bsub.add_parser("import", parents=[common], help="bring a bundle's attempts into this history")
     bi.add_argument("bundle", type=Path)
 
@@ -87,14 +98,54 @@ def cmd_export(args) -> int:
         raise CliError(f"the folder {args.output.parent} does not exist")
     services = _services(args)
     if args.session:
-        report = session_report(services, _session(services, args.session))
+        report = session_report(services, _session(services, args.session), args.mask or mask_exports(services.repo))
     else:
         rep = services.repo.rep_by_name(args.rep)
         if rep is None:
             raise CliError(f"no rep named '{args.rep}'")
-        report = rep_report(services, rep)
+        report = rep_report(services, rep, args.mask or mask_exports(services.repo))
     write_report(report, fmt, args.output)
     print(json.dumps({"output": str(args.output), "format": fmt}) if args.json else f"Wrote {args.output}")
+    return 0
+
+
+def cmd_privacy(args) -> int:
+    from voicemail_coach import privacy
+    from voicemail_coach.cli import CliError, _services
+
+    services = _services(args)
+    repo = services.repo
+    done: dict = {}
+    if args.keep_days is not None:
+        try:
+            done["recordings_deleted"] = privacy.set_keep_days(repo, args.keep_days)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    if args.mask_exports is not None:
+        privacy.set_mask_exports(repo, args.mask_exports == "on")
+    if args.delete_rep:
+        rep = repo.rep_by_name(args.delete_rep)
+        if rep is None:
+            raise CliError(f"no rep named '{args.delete_rep}'")
+        footprint = repo.rep_footprint(rep.id)
+        if not args.yes:
+            raise CliError(f"this deletes {rep.profile.name}, {footprint['attempts']} attempt(s), "
+                           f"{footprint['recordings']} recording(s) and {footprint['comments']} comment(s) for good; "
+                           "add --yes to go ahead")
+        done["deleted"] = {"rep": rep.profile.name, **repo.delete_rep(rep.id)}
+    state = {"keep_recordings_days": privacy.keep_days(repo), "mask_exports": privacy.mask_exports(repo), **done}
+    if args.json:
+        print(json.dumps(state))
+    else:
+        days = state["keep_recordings_days"]
+        print(f"Recordings kept: {'for ever' if not days else f'{days} days'} (scores and transcripts always stay)")
+        print(f"Exports mask phone numbers and emails: {'yes' if state['mask_exports'] else 'no'}")
+        if done.get("recordings_deleted"):
+            print(f"Deleted {done['recordings_deleted']} older recording(s).")
+        if "deleted" in done:
+            d = done["deleted"]
+            print(f"Deleted {d['rep']}: {d['attempts']} attempt(s), {d['recordings']} recording(s), "
+                  f"{d['comments']} comment(s).")
     return 0
 
 
@@ -163,7 +214,8 @@ def cmd_bundle(args) -> int:
     services = _services(args)
     if args.action == "export":
         session_id = _session(services, args.session).id if args.session else None
-        export_bundle(services, args.output, attempt_ids=args.attempt, session_id=session_id)
+        export_bundle(services, args.output, attempt_ids=args.attempt, session_id=session_id,
+                      mask=args.mask or mask_exports(services.repo))
         print(json.dumps({"output": str(args.output)}) if args.json else f"Wrote {args.output}")
         return 0
     summary = import_bundle(services, args.bundle)
@@ -272,5 +324,5 @@ def cmd_labels(args) -> int:
     return 0
 
 
-COMMANDS = {"export": cmd_export, "session": cmd_session, "bundle": cmd_bundle, "comment": cmd_comment,
+COMMANDS = {"export": cmd_export, "privacy": cmd_privacy, "session": cmd_session, "bundle": cmd_bundle, "comment": cmd_comment,
             "mark": cmd_mark, "labels": cmd_labels}

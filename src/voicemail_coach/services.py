@@ -56,6 +56,12 @@ class Services:
         repo = Repository(conn, self.dirs.database, self.dirs.recordings)
         if swept := repo.sweep_staged():
             log.info("removed %d half-written file(s) left in %s", swept, self.dirs.recordings)
+        try:
+            from voicemail_coach.privacy import apply_retention
+
+            apply_retention(repo)
+        except StorageError as exc:  # a read-only or busy database: try again next time
+            log.warning("old recordings were not deleted: %s", exc)
         return repo
 
     @cached_property

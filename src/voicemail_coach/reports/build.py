@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from voicemail_coach.core.board import Board, build_board
 from voicemail_coach.core.progress import ItemRate, Progress, item_rates, progress
+from voicemail_coach.core.redact import mask_item, mask_text
 from voicemail_coach.services import Services
 from voicemail_coach.storage.repository import HistoryFilter, Rep
 from voicemail_coach.storage.sessions import Session
@@ -54,15 +55,21 @@ class RepReport:
     generated_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M"))
 
 
-def card(services: Services, attempt_id: int, titles: dict[str, str] | None = None) -> AttemptCard | None:
+def card(services: Services, attempt_id: int, titles: dict[str, str] | None = None,
+         mask: bool = False) -> AttemptCard | None:
+    """One attempt for a report; with ``mask``, phone numbers and emails in its words are replaced by •••."""
     row = services.repo.attempt(attempt_id)
     if row is None:
         return None
     titles = titles if titles is not None else services.scenarios.titles()
     sid = row["scenario_id"]
+    items, transcript, comments = row["items"], row["transcript"], services.repo.comments(row["id"])
+    if mask:
+        items, transcript = [mask_item(i) for i in items], mask_text(transcript)
+        comments = [{**c, "text": mask_text(c["text"])} for c in comments]
     return AttemptCard(row["id"], row["rep"] or "", sid, titles.get(sid or "", sid or "no scenario"),
-                       row["created_at"], row["score"] or 0, row["items"], row["transcript"], row["metrics"],
-                       services.repo.comments(row["id"]), services.repo.labels(row["id"]))
+                       row["created_at"], row["score"] or 0, items, transcript, row["metrics"],
+                       comments, services.repo.labels(row["id"]))
 
 
 def board_for(services: Services, session: Session) -> Board:
@@ -72,21 +79,21 @@ def board_for(services: Services, session: Session) -> Board:
     return build_board(session.pass_mark, reps, session.track, outcomes)
 
 
-def session_report(services: Services, session: Session) -> SessionReport:
+def session_report(services: Services, session: Session, mask: bool = False) -> SessionReport:
     titles = services.scenarios.titles()
     board = board_for(services, session)
-    cards = [c for _, _, aid in board.best_ids() if (c := card(services, aid, titles))]
+    cards = [c for _, _, aid in board.best_ids() if (c := card(services, aid, titles, mask))]
     rates = item_rates([{"items": {i["id"]: i["passed"] for i in c.items}} for c in cards], services.rubric)
-    exemplars = {sid: c for sid, aid in session.exemplars.items() if (c := card(services, aid, titles))}
+    exemplars = {sid: c for sid, aid in session.exemplars.items() if (c := card(services, aid, titles, mask))}
     trainer = services.repo.rep_by_id(session.trainer_id)
     return SessionReport(session.name, session.created_at, session.pass_mark,
                          trainer.profile.name if trainer else "", {s: titles.get(s, s) for s in session.track},
                          board, rates, cards, exemplars)
 
 
-def rep_report(services: Services, rep: Rep) -> RepReport:
+def rep_report(services: Services, rep: Rep, mask: bool = False) -> RepReport:
     titles = services.scenarios.titles()
     outcomes = services.repo.item_outcomes(HistoryFilter(rep_id=rep.id))
     prog = progress(outcomes, services.rubric)
-    cards = [c for b in prog.bests if (c := card(services, b.attempt_id, titles))]
+    cards = [c for b in prog.bests if (c := card(services, b.attempt_id, titles, mask))]
     return RepReport(rep.profile.name, prog, titles, cards, outcomes)

@@ -186,8 +186,9 @@ class Repository:
             raise StorageError(f"could not copy the recording into {self.recordings}: {_os_reason(exc)}") from None
         return staged
 
-    def sweep_staged(self, older_than_s: float = 3600.0) -> int:
-        """Remove files a crash left half-written; young ones may belong to another window still copying."""
+    def sweep_staged(self, older_than_s: float = 600.0) -> int:
+        """Remove files a crash left half-written. A file still being written has a fresh mtime; one untouched
+        for ten minutes belongs to no one."""
         import time
 
         removed = 0
@@ -422,13 +423,57 @@ class Repository:
         except Exception:
             self.conn.execute("ROLLBACK")
             raise
+        self._unlink_recordings(r["audio_path"] for r in rows)
+        return len(rows)
+
+    # --------------------------------------------------------------- privacy
+    def _unlink_recordings(self, paths) -> None:
+        """Delete recordings, but only files inside the recordings folder (an attempt may point elsewhere)."""
         root = self.recordings.resolve()
-        for row in rows:
-            if row["audio_path"]:
-                path = Path(row["audio_path"]).resolve()
+        for value in paths:
+            if value:
+                path = Path(value).resolve()
                 if path.is_relative_to(root):
                     path.unlink(missing_ok=True)
+
+    @_guard
+    def expire_recordings(self, days: int) -> int:
+        """Delete recordings older than ``days``; scores, transcripts and comments stay. Returns how many."""
+        rows = self.conn.execute(
+            """SELECT id, audio_path FROM attempts WHERE audio_path IS NOT NULL
+               AND created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)""", (f"-{int(days)} days",)).fetchall()
+        if not rows:
+            return 0
+        self.conn.executemany("UPDATE attempts SET audio_path = NULL WHERE id = ?", [(r["id"],) for r in rows])
+        self._unlink_recordings(r["audio_path"] for r in rows)
         return len(rows)
+
+    @_guard
+    def rep_footprint(self, rep_id: int) -> dict:
+        """What deleting a rep removes: attempts (with recordings) and comments on them."""
+        attempts = self.conn.execute("SELECT COUNT(*), COUNT(audio_path) FROM attempts WHERE rep_id = ?",
+                                     (rep_id,)).fetchone()
+        comments = self.conn.execute("SELECT COUNT(*) FROM comments c JOIN attempts a ON a.id = c.attempt_id "
+                                     "WHERE a.rep_id = ?", (rep_id,)).fetchone()[0]
+        return {"attempts": attempts[0], "recordings": attempts[1], "comments": comments}
+
+    @_guard
+    def delete_rep(self, rep_id: int) -> dict:
+        """Remove a rep and everything of theirs for good: attempts, recordings, comments, marks, emails,
+        session places. Sessions they trained keep going without a trainer."""
+        footprint = self.rep_footprint(rep_id)
+        paths = [r[0] for r in self.conn.execute("SELECT audio_path FROM attempts WHERE rep_id = ?", (rep_id,))]
+        with self.transaction():
+            mine = "SELECT id FROM attempts WHERE rep_id = ?"
+            self.conn.execute(f"UPDATE attempts SET previous_id = NULL WHERE previous_id IN ({mine})", (rep_id,))
+            self.conn.execute(f"UPDATE session_track SET exemplar_id = NULL WHERE exemplar_id IN ({mine})", (rep_id,))
+            self.conn.execute("DELETE FROM attempts WHERE rep_id = ?", (rep_id,))  # comments, marks, emails cascade
+            self.conn.execute("DELETE FROM session_reps WHERE rep_id = ?", (rep_id,))
+            self.conn.execute("UPDATE sessions SET trainer_id = NULL WHERE trainer_id = ?", (rep_id,))
+            self.conn.execute("DELETE FROM reps WHERE id = ?", (rep_id,))
+            self.conn.execute("DELETE FROM settings WHERE key = 'active_rep' AND value = ?", (str(rep_id),))
+        self._unlink_recordings(paths)
+        return footprint
 
     # -------------------------------------------------------------- comments
     @_guard

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
 import random
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,7 +70,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.last_stop_to_saved_s: float | None = None  # stop pressed -> attempt row committed
         self.model_ready = False
         self._stop_pressed_at = 0.0
-        self._greeting_cache: dict[str, Path] = {}
+        self._greeting_cache: dict[str, tuple[np.ndarray, int]] = {}  # scenario id -> (samples, rate)
         self.setWindowTitle("Voicemail Coach")
         self.resize(1280, 800)
         self._build()
@@ -261,6 +261,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.new_profile_action = QAction("&New rep…", self)
         rep_menu.addAction(self.edit_profile_action)
         rep_menu.addAction(self.new_profile_action)
+        settings_menu = self.menuBar().addMenu("Se&ttings")
+        self.privacy_action = QAction("&Privacy…", self)
+        self.privacy_action.triggered.connect(self.open_privacy)
+        settings_menu.addAction(self.privacy_action)
         view_menu = self.menuBar().addMenu("&View")
         self._build_review()
         self._review_menus(file_menu, view_menu)
@@ -402,6 +406,16 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.set_scenario(scenario)
         self.statusBar().showMessage(f"Imported scenario “{scenario.title}”.", 8000)
 
+    def open_privacy(self) -> None:
+        from voicemail_coach.ui.privacy_dialog import PrivacyDialog
+
+        dialog = PrivacyDialog(self.services.repo, self)
+        if dialog.exec() or dialog.deleted_reps:
+            self.refresh_reps()
+            self.refresh_history()
+            removed = getattr(dialog, "removed_recordings", 0)
+            self.statusBar().showMessage("Privacy settings saved" + (f"; {removed} old recording(s) deleted." if removed else "."), 8000)
+
     # ------------------------------------------------------------- profiles
     def refresh_reps(self) -> None:
         repo = self.services.repo
@@ -461,26 +475,22 @@ class MainWindow(ReviewMixin, QMainWindow):
         return with_gap(greeting, beep()) if greeting is not None else beep()
 
     def _prepare_greeting(self, scenario: Scenario) -> None:
-        """Speak the scenario's greeting to a file with espeak-ng, when it is installed (worker thread)."""
+        """Speak the scenario's greeting with espeak-ng, when it is installed (worker thread); kept in memory."""
         if not scenario.greeting or scenario.id in self._greeting_cache or not shutil.which("espeak-ng"):
             return
-        path = Path(tempfile.mkdtemp(prefix="vc-greeting-")) / "greeting.wav"
         try:
-            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), scenario.greeting],
-                           check=True, capture_output=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
+            spoken = subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "--stdout", scenario.greeting],
+                                    check=True, capture_output=True, timeout=10).stdout
+            self._greeting_cache[scenario.id] = soundfile.read(io.BytesIO(spoken), dtype="float32")
+        except (OSError, RuntimeError, subprocess.SubprocessError):
             return
-        self._greeting_cache[scenario.id] = path
 
     def _greeting_audio(self) -> np.ndarray | None:
         """The greeting prepared for this scenario, at the player's rate; None plays just the beep."""
-        path = self._greeting_cache.get(self.scenario.id) if self.scenario else None
-        if path is None:
+        spoken = self._greeting_cache.get(self.scenario.id) if self.scenario else None
+        if spoken is None:
             return None
-        try:
-            audio, rate = soundfile.read(str(path), dtype="float32")
-        except (OSError, RuntimeError):
-            return None
+        audio, rate = spoken
         idx = np.arange(0, len(audio), rate / RATE).astype(int)
         return audio[idx] * 0.8
 

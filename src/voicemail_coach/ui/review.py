@@ -420,7 +420,7 @@ class ReviewMixin:
         path = self._save_path("Export the session report", f"{_file_stem(session.name, 'session')}.{fmt}",
                                "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
         if path is not None:
-            self._export("Export", lambda: write_report(session_report(self.services, session), fmt, path),
+            self._export("Export", lambda: write_report(session_report(self.services, session, self._masking()), fmt, path),
                          f"Wrote {path}")
 
     def export_rep_report(self, fmt: str) -> None:
@@ -433,7 +433,8 @@ class ReviewMixin:
         path = self._save_path("Export the progress report", f"{_file_stem(rep.profile.name, 'rep')}.{fmt}",
                                "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
         if path is not None:
-            self._export("Export", lambda: write_report(rep_report(self.services, rep), fmt, path), f"Wrote {path}")
+            self._export("Export", lambda: write_report(rep_report(self.services, rep, self._masking()), fmt, path),
+                         f"Wrote {path}")
 
     def export_bundle(self, attempt_ids: list[int] | None, session_id: int | None) -> None:
         from voicemail_coach.bundles import SUFFIX, export_bundle
@@ -445,8 +446,15 @@ class ReviewMixin:
         path = self._save_path("Export a review bundle", f"{name}{SUFFIX}", f"Review bundle (*{SUFFIX})")
         if path is not None:
             self._export("Export a review bundle",
-                         lambda: export_bundle(self.services, path, attempt_ids=attempt_ids, session_id=session_id),
+                         lambda: export_bundle(self.services, path, attempt_ids=attempt_ids, session_id=session_id,
+                                               mask=self._masking()),
                          f"Wrote {path}. Open it on another machine with File ▸ Import a review bundle.")
+
+    def _masking(self) -> bool:
+        """Settings ▸ Privacy: mask phone numbers and emails in everything exported."""
+        from voicemail_coach.privacy import mask_exports
+
+        return mask_exports(self.services.repo)
 
     def _export(self, title: str, write: Callable[[], object], done: str) -> None:
         """Write a report or bundle under a wait cursor (quick: well under a second for a 30-rep session)."""
