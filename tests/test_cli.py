@@ -18,7 +18,7 @@ REP = ["--rep-name", "Dave Kowalski", "--rep-company", "Brightline Uniforms", "-
 
 
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "voicemail_coach", *args], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "voicemail_coach", *args], capture_output=True, text=True, timeout=900)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc

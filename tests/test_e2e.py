@@ -48,7 +48,7 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
     head, _, _ = vm.text.rpartition(vm.rep.phone)
     trailing = synthesize(head + "five five five, two one four, three.", audio_cache, voice=0)
     proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_app", str(data), str(shots), str(wav), "1",
-                           str(trailing)], capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+                           str(trailing)], capture_output=True, text=True, timeout=1800, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     attempt = out["attempt"]
@@ -86,7 +86,7 @@ def test_trainer_runs_a_session_for_three_reps_under_xvfb(xvfb, audio_cache, tmp
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     shots = ROOT / "artifacts" / "screenshots"
     proc = subprocess.run([sys.executable, "-m", "tests.support.e2e_session", str(data), str(shots), str(audio_cache)],
-                          capture_output=True, text=True, timeout=900, env=env, cwd=ROOT)
+                          capture_output=True, text=True, timeout=2400, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["session_reps"] == sorted(r[0] for r in REPS)  # the trainer is not one of the reps

@@ -35,7 +35,7 @@ def test_record_voicemail_from_virtual_mic_with_live_transcription(virtual_mic, 
     rec.start()
     time.sleep(0.3)
     player = virtual_mic.play(wav)
-    player.wait(timeout=120)
+    player.wait(timeout=600)
     time.sleep(0.6)
     take = rec.stop()
     transcript = live.finish()
@@ -59,7 +59,7 @@ def _record_played(virtual_mic, wav, target):
     rec = Recorder(target)
     rec.start()
     time.sleep(0.3)
-    virtual_mic.play(wav).wait(timeout=120)
+    virtual_mic.play(wav).wait(timeout=600)
     time.sleep(0.5)
     return rec.stop()
 
@@ -144,7 +144,7 @@ class FakeSD:
 
 
 def _wait_frames(rec, n):
-    deadline = time.time() + 10
+    deadline = time.time() + 120
     while rec.frames < n and time.time() < deadline:
         time.sleep(0.01)
 

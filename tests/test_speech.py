@@ -26,7 +26,7 @@ def test_cli_grades_a_synthesized_voicemail(audio_cache, tmp_path):
         [sys.executable, "-m", "voicemail_coach", "grade", str(wav), "--scenario", "hotel-uniforms",
          "--rep-name", vm.rep.name, "--rep-company", vm.rep.company, "--rep-phone", vm.rep.phone,
          "--rep-email", vm.rep.email, "--json", "--save", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)

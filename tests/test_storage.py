@@ -163,7 +163,7 @@ def test_processes_starting_together_on_a_new_data_folder_all_save(tmp_path):
                                    f"Hi, this is rep {n}.", "--rep-name", f"Rep {n}", "--save"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(3)]
         for p in procs:
-            _out, err = p.communicate(timeout=120)
+            _out, err = p.communicate(timeout=600)
             if p.returncode != 0:
                 failures.append(err.strip())
         from voicemail_coach.storage.db import MIGRATIONS, connect

@@ -94,7 +94,7 @@ def make_window(qtbot, services, sd, scenario="hotel-uniforms", profile=True):
     w.resize(1280, 800)
     w.show()
     w.activateWindow()  # keyboard shortcuts belong to the active window
-    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(w.isActiveWindow, timeout=30_000)
     return w
 
 
@@ -139,7 +139,7 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     vm = next(v for v in load_corpus() if v.id == "strong-01")
     wav = synthesize(vm.text, audio_cache, voice=0)
     w.grade_file(wav)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=600_000)
     assert w.current["score"] >= 80
     assert w.scorecard.rows.count() >= 13  # every item, plus the stretch
     assert w.transcript.words and w.waveform.duration > 15
@@ -155,12 +155,12 @@ def test_record_with_space_live_checklist_and_saved_attempt(qtbot, services, aud
     services.repo.save_rep(RepProfile(**vm.rep.to_dict()))
     w = make_window(qtbot, services, FakeSD(audio[idx]), scenario="bakery-payroll", profile=False)
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=10_000)
-    qtbot.waitUntil(lambda: w.practice.recorder.elapsed > len(idx) / 16000 + 0.5, timeout=60_000)
+    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=50_000)
+    qtbot.waitUntil(lambda: w.practice.recorder.elapsed > len(idx) / 16000 + 0.5, timeout=300_000)
     qtbot.waitUntil(lambda: any(m.text() == "●" and not k.startswith("no_") for k, m in w.live.marks.items()),
-                    timeout=60_000)  # the checklist ticked while "speaking"
+                    timeout=300_000)  # the checklist ticked while "speaking"
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=300_000)
     assert w.last_stop_to_visible_s is not None
     rows = services.repo.history()
     assert len(rows) == 1 and rows[0]["scenario_id"] == "bakery-payroll" and rows[0]["rep"] == "Tom Becker"
@@ -172,7 +172,7 @@ def test_record_with_space_live_checklist_and_saved_attempt(qtbot, services, aud
 def test_escape_discards_a_recording(qtbot, services):
     w = make_window(qtbot, services, FakeSD(np.zeros(16000 * 5, dtype="float32")))
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=10_000)
+    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=50_000)
     qtbot.keyClick(w, Qt.Key_Escape)
     assert w.state == w.IDLE
     assert services.repo.history() == []
@@ -236,7 +236,7 @@ def test_touch_two_with_the_same_reason_is_flagged(qtbot, services, audio_cache)
     vm_text = STRONG_TEXT.replace("I'm sending you an email, and ", "")
     wav = synthesize(vm_text, audio_cache, voice=0)
     w.grade_file(wav)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=120_000)
+    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=600_000)
     assert w.current["touch"] == 2 and w.current["previous_id"] == first_id
     fresh = next(i for i in w.current["items"] if i["id"] == "fresh_reason")
     kept = next(i for i in w.current["items"] if i["id"] == "on_promised_day")

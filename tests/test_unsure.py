@@ -91,7 +91,7 @@ def test_a_greeting_without_the_prospects_name_is_not_credited(text, prospect):
 
 def cli(*args, data):
     return subprocess.run([sys.executable, "-m", "voicemail_coach", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=900)
 
 
 def test_marks_and_labels_export_from_the_command_line(tmp_path):

@@ -21,7 +21,7 @@ PINK_DB = -26.0
 
 
 def _sox(*args: str) -> None:
-    subprocess.run(["sox", *args], check=True, capture_output=True, timeout=120)
+    subprocess.run(["sox", *args], check=True, capture_output=True, timeout=600)
 
 
 def _rms(x: np.ndarray) -> float:

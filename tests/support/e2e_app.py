@@ -40,7 +40,7 @@ def main() -> int:
     w.activateWindow()  # Xvfb has no window manager to give it focus
     QTest.qWaitForWindowActive(w, 5000)
 
-    def wait(cond, timeout=60.0):
+    def wait(cond, timeout=300.0):
         end = time.time() + timeout
         while not cond():
             if time.time() > end:
@@ -59,30 +59,30 @@ def main() -> int:
 
     out: dict = {"window_shown_s": round(shown_s, 3)}
     try:
-        wait(lambda: w.model_ready, 60)
+        wait(lambda: w.model_ready, 300)
         out["model_ready_s"] = round(time.perf_counter() - t0, 3)
         shot("1-record-view")
         out["stop_to_visible_s"] = []
         out["stop_to_saved_s"] = []
         for n in range(rounds):
             QTest.keyClick(w, Qt.Key_Space)
-            wait(lambda: w.state == w.RECORDING, 30)
+            wait(lambda: w.state == w.RECORDING, 150)
             player = mic.play(wav)
             if n == 0:
-                wait(lambda: w.practice.recorder is not None and w.practice.recorder.elapsed > 14, 60)
+                wait(lambda: w.practice.recorder is not None and w.practice.recorder.elapsed > 14, 300)
                 shot("2-recording-live-checklist")
-            wait(lambda: player.poll() is not None, 120)
+            wait(lambda: player.poll() is not None, 600)
             end = time.time() + 0.6
             wait(lambda: time.time() > end)
             QTest.keyClick(w, Qt.Key_Space)
-            wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
+            wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
             out["stop_to_visible_s"].append(round(w.last_stop_to_visible_s, 3))
             out["stop_to_saved_s"].append(round(w.last_stop_to_saved_s, 3))
             out.setdefault("engine", w.services.transcriber.label)
         shot("3-scorecard")
         first_attempt = w.current
         QTest.keyClick(w, Qt.Key_E)
-        wait(lambda: getattr(w, "email_dialog", None) is not None and w.email_dialog.isVisible(), 10)
+        wait(lambda: getattr(w, "email_dialog", None) is not None and w.email_dialog.isVisible(), 120)
         dialog = w.email_dialog
         for _ in range(30):
             app.processEvents()
@@ -109,18 +109,18 @@ def main() -> int:
         w.activateWindow()
         QTest.qWaitForWindowActive(w, 5000)
         QTest.keyClick(w, Qt.Key_T)
-        wait(lambda: w.touch_plan is not None, 10)
+        wait(lambda: w.touch_plan is not None, 120)
         shot("10-touch2-record-view")
         w.activateWindow()  # no window manager hands focus back after a dialog
         QTest.qWaitForWindowActive(w, 5000)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.RECORDING, 30)
+        wait(lambda: w.state == w.RECORDING, 150)
         player = mic.play(wav)
-        wait(lambda: player.poll() is not None, 120)
+        wait(lambda: player.poll() is not None, 600)
         end = time.time() + 0.6
         wait(lambda: time.time() > end)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
+        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
         shot("11-touch2-scorecard")
         out["touch2"] = {i["id"]: i["passed"] for i in w.current["items"] if i["id"] in ("fresh_reason", "on_promised_day")}
         out["touch2"]["touch"] = w.current["touch"]
@@ -143,7 +143,7 @@ def main() -> int:
 
             before = w.current["id"]
             w.grade_file(Path(sys.argv[5]))
-            wait(lambda: w.state == w.IDLE and w.current is not None and w.current["id"] != before, 120)
+            wait(lambda: w.state == w.IDLE and w.current is not None and w.current["id"] != before, 600)
             w.tabs.setCurrentIndex(0)
             shot("12-scorecard-unsure", (1600, 1000))
             out["unsure_items"] = [i["id"] for i in w.current["items"] if i.get("status") == "unsure"]

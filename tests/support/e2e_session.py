@@ -57,7 +57,7 @@ def main() -> int:
     w.show()
     w.start_background_work()
 
-    def wait(cond, timeout=60.0):
+    def wait(cond, timeout=300.0):
         end = time.time() + timeout
         while not cond():
             if time.time() > end:
@@ -80,16 +80,16 @@ def main() -> int:
     def record(wav: Path):
         focus()
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.RECORDING, 30)
+        wait(lambda: w.state == w.RECORDING, 150)
         player = mic.play(wav)
-        wait(lambda: player.poll() is not None, 120)
+        wait(lambda: player.poll() is not None, 600)
         settle(0.6)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 60)
+        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
 
     out: dict = {}
     try:
-        wait(lambda: w.model_ready, 60)
+        wait(lambda: w.model_ready, 300)
         focus()
 
         def fill_session():
@@ -117,7 +117,7 @@ def main() -> int:
             view.table.setCurrentCell(rep_rows[name], col)
             view.table.setFocus()
             QTest.keyClick(view.table, Qt.Key_Return)
-            wait(lambda: w.tabs.currentIndex() == 0 and w.rep.profile.name == name, 10)
+            wait(lambda: w.tabs.currentIndex() == 0 and w.rep.profile.name == name, 120)
             if name == REPS[0][0]:
                 shot("22-rep-turn-record-view")
             record(voices[name])
@@ -139,16 +139,16 @@ def main() -> int:
                 QTimer.singleShot(300, fill_comment)
                 focus()
                 QTest.keyClick(w, Qt.Key_C)
-                wait(lambda: w.comments.list.count() >= 1 and w.comments.list.item(0).data(Qt.UserRole), 10)
+                wait(lambda: w.comments.list.count() >= 1 and w.comments.list.item(0).data(Qt.UserRole), 120)
                 shot("24-comment-added")
             focus()
             QTest.keyClick(w, Qt.Key_B)
-            wait(lambda: w.tabs.currentIndex() == SESSIONS_TAB, 10)
+            wait(lambda: w.tabs.currentIndex() == SESSIONS_TAB, 120)
         shot("25-board-after-turns")
         # the exemplar, recorded by the trainer
         view.table.setCurrentCell(0, col)
         view.exemplar_button.click()
-        wait(lambda: w.rep.profile.name == TRAINER[0], 10)
+        wait(lambda: w.rep.profile.name == TRAINER[0], 120)
         shot("26-exemplar-record-view")
         record(voices[TRAINER[0]])
         session = SessionStore(w.services.repo).get(session.id)
@@ -163,7 +163,7 @@ def main() -> int:
         focus()
         view.table.setFocus()
         QTest.keyClick(view.table, Qt.Key_X)
-        wait(lambda: w.tabs.currentIndex() == 2, 10)
+        wait(lambda: w.tabs.currentIndex() == 2, 120)
         out["compared"] = [c.row["id"] for c in w.compare_view.columns]
         shot("28-compare-with-exemplar")
         # reports: the user picks where to save them

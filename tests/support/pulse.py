@@ -30,7 +30,7 @@ class VirtualMic:
         subprocess.run(
             ["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--disallow-exit", "--log-target=stderr",
              "--load=module-native-protocol-unix", f"--load=module-null-sink sink_name={SINK} rate=16000 channels=1"],
-            env=self.env, check=True, capture_output=True, timeout=30,
+            env=self.env, check=True, capture_output=True, timeout=120,
         )
         for _ in range(50):
             if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:

@@ -68,6 +68,6 @@ def synthesize(text: str, out_dir: Path, voice: int = 0) -> Path:
         cmd = ["espeak-ng", "-v", name, "-s", str(int(speed)), "-w", str(tmp), spoken]
     else:
         cmd = ["flite", "-voice", name, "--setf", f"duration_stretch={1 / speed:.3f}", "-t", spoken, "-o", str(tmp)]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
     tmp.replace(out)
     return out
