@@ -80,14 +80,14 @@ def test_a_full_disk_is_called_a_full_disk(tmp_path, monkeypatch):
     import collections
     import shutil
 
-    from voicemail_coach.storage.db import _explain
+    from voicemail_coach.storage.db import explain_error
 
     usage = collections.namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**9, 10**9, 0))
-    message = _explain(sqlite3.OperationalError("disk I/O error"), tmp_path / "vc.sqlite3")
+    message = explain_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "vc.sqlite3")
     assert "is full; free some space" in message
     monkeypatch.undo()
-    assert "is full" not in _explain(sqlite3.OperationalError("disk I/O error"), tmp_path / "vc.sqlite3")
+    assert "is full" not in explain_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "vc.sqlite3")
 
 
 @pytest.mark.parametrize("phone", ["555-214-3390", "+44 20 7946 0958", "(555) 214 3390 x12"])

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --------------------------------------------------------------------- commands
-def _services(args, need_database: bool = True):
+def open_services(args, need_database: bool = True):
     from voicemail_coach.services import Services
 
     services = Services(args.data_dir, getattr(args, "model_dir", None), getattr(args, "engine", None),
@@ -160,7 +160,7 @@ def cmd_grade(args) -> int:
     from voicemail_coach.core.people import Prospect
     from voicemail_coach.core.transcript import Transcript
 
-    services = _services(args, need_database=args.save)
+    services = open_services(args, need_database=args.save)
     scenario = None
     if args.scenario:
         scenario = services.scenarios.get(args.scenario)
@@ -201,11 +201,11 @@ def cmd_grade(args) -> int:
         out["engine"] = engine
     session_id = None
     if args.session:
-        from voicemail_coach.cli_review import _session
+        from voicemail_coach.cli_review import find_session
 
         if not args.save:
             raise CliError("--session needs --save")
-        session_id = _session(services, args.session).id
+        session_id = find_session(services, args.session).id
     if args.save:
         if rep.name and (problems := rep.problems()):
             raise CliError(f"not saved: {problems[0][1]} (fix it with --rep-{problems[0][0]} or 'voicemail-coach profile')")
@@ -248,7 +248,7 @@ def format_scorecard(out: dict) -> str:
 def cmd_grade_email(args) -> int:
     from voicemail_coach.practice import Practice
 
-    practice = Practice(_services(args))
+    practice = Practice(open_services(args))
     try:
         if args.draft:
             draft = practice.draft_email(args.attempt)
@@ -267,7 +267,7 @@ def cmd_grade_email(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
-    services = _services(args)
+    services = open_services(args)
     found = services.scenarios
     if args.json:
         print(json.dumps({"scenarios": [s.to_dict() for s in found.scenarios], "problems": [str(p) for p in found.problems]}, indent=2))
@@ -283,7 +283,7 @@ def cmd_scenarios(args) -> int:
 def cmd_profile(args) -> int:
     from voicemail_coach.core.people import RepProfile
 
-    services = _services(args)
+    services = open_services(args)
     current = services.repo.active_rep()
     if not any((args.name, args.company, args.phone, args.email)):
         if current is None:
@@ -307,7 +307,7 @@ def cmd_profile(args) -> int:
 
 
 def cmd_history(args) -> int:
-    services = _services(args)
+    services = open_services(args)
     rep_id = None
     if args.rep:
         rep = services.repo.rep_by_name(args.rep)

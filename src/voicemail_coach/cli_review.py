@@ -76,7 +76,7 @@ def add_parsers(sub, common) -> None:
     le.add_argument("--rep", help="only this rep's attempts")
 
 
-def _session(services, key: str):
+def find_session(services, key: str):
     from voicemail_coach.cli import CliError
     from voicemail_coach.storage.sessions import SessionStore
 
@@ -87,7 +87,7 @@ def _session(services, key: str):
 
 
 def cmd_export(args) -> int:
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.reports import write_report
     from voicemail_coach.reports.build import rep_report, session_report
 
@@ -96,9 +96,9 @@ def cmd_export(args) -> int:
         raise CliError("say --format pdf or --format csv (or name the output .pdf or .csv)")
     if not args.output.parent.is_dir():
         raise CliError(f"the folder {args.output.parent} does not exist")
-    services = _services(args)
+    services = open_services(args)
     if args.session:
-        report = session_report(services, _session(services, args.session), args.mask or mask_exports(services.repo))
+        report = session_report(services, find_session(services, args.session), args.mask or mask_exports(services.repo))
     else:
         rep = services.repo.rep_by_name(args.rep)
         if rep is None:
@@ -111,9 +111,9 @@ def cmd_export(args) -> int:
 
 def cmd_privacy(args) -> int:
     from voicemail_coach import privacy
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
 
-    services = _services(args)
+    services = open_services(args)
     repo = services.repo
     done: dict = {}
     if args.keep_days is not None:
@@ -150,12 +150,12 @@ def cmd_privacy(args) -> int:
 
 
 def cmd_session(args) -> int:
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.people import RepProfile
     from voicemail_coach.reports.build import board_for
     from voicemail_coach.storage.sessions import SessionStore
 
-    services = _services(args)
+    services = open_services(args)
     repo, store = services.repo, SessionStore(services.repo)
     if args.action == "create":
         for sid in args.scenario:
@@ -182,7 +182,7 @@ def cmd_session(args) -> int:
         if not sessions and not args.json:
             print("No sessions yet.")
         return 0
-    session = _session(services, args.session)
+    session = find_session(services, args.session)
     if args.action == "exemplar":
         row = repo.attempt(args.attempt)
         if row is None:
@@ -209,11 +209,11 @@ def cmd_session(args) -> int:
 
 def cmd_bundle(args) -> int:
     from voicemail_coach.bundles import export_bundle, import_bundle
-    from voicemail_coach.cli import _services
+    from voicemail_coach.cli import open_services
 
-    services = _services(args)
+    services = open_services(args)
     if args.action == "export":
-        session_id = _session(services, args.session).id if args.session else None
+        session_id = find_session(services, args.session).id if args.session else None
         export_bundle(services, args.output, attempt_ids=args.attempt, session_id=session_id,
                       mask=args.mask or mask_exports(services.repo))
         print(json.dumps({"output": str(args.output)}) if args.json else f"Wrote {args.output}")
@@ -231,10 +231,10 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_comment(args) -> int:
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.transcript import mmss
 
-    services = _services(args)
+    services = open_services(args)
     if services.repo.attempt(args.attempt) is None:
         raise CliError(f"there is no attempt #{args.attempt}")
     if args.text is not None:
@@ -255,10 +255,10 @@ def cmd_comment(args) -> int:
 
 
 def cmd_mark(args) -> int:
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.rubric import CONTENT_ITEMS
 
-    services = _services(args)
+    services = open_services(args)
     repo = services.repo
     row = repo.attempt(args.attempt)
     if row is None:
@@ -289,10 +289,10 @@ def cmd_mark(args) -> int:
 
 
 def cmd_labels(args) -> int:
-    from voicemail_coach.cli import CliError, _services
+    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.labels import attempt_labels, corpus_entry
 
-    services = _services(args)
+    services = open_services(args)
     repo = services.repo
     rep_id = None
     if args.rep:

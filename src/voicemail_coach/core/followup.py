@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 
 from voicemail_coach.core import numbers
-from voicemail_coach.core.grader import GradeResult, ItemResult, _callback, _Index, _Safe
+from voicemail_coach.core.evidence import EvidenceIndex
+from voicemail_coach.core.grader import callback_item
 from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.results import GradeResult, ItemResult, TipFields
 from voicemail_coach.core.rubric import Rubric
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
 
@@ -57,7 +59,7 @@ def _clean(evidence: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _sentence_with(text: str, evidence: str) -> str:
+def sentence_with(text: str, evidence: str) -> str:
     """The transcript sentence that holds ``evidence``: the rep's whole thought, not just the matched words."""
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if evidence and evidence.strip(" .,") in sentence:
@@ -77,7 +79,7 @@ def _callback_phrase(result: GradeResult, rubric: Rubric) -> str:
 
 def draft_email(result: GradeResult, rep: RepProfile, prospect: Prospect, rubric: Rubric) -> EmailDraft:
     value = _item(result, "value")
-    value_text = _clean(_sentence_with(result.transcript, value.evidence)) if value and value.passed else ""
+    value_text = _clean(sentence_with(result.transcript, value.evidence)) if value and value.passed else ""
     callback = _item(result, "callback_time")
     when = _clean(callback.evidence) if callback and callback.passed else ""
     first = prospect.first_name or "there"
@@ -95,7 +97,7 @@ def draft_email(result: GradeResult, rep: RepProfile, prospect: Prospect, rubric
 
 
 # ----------------------------------------------------------------- grading
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     """Words that carry the substance, lightly stemmed, numbers as digits."""
     out = set()
     for token in Transcript.from_text(text).tokens:
@@ -106,12 +108,12 @@ def _content_words(text: str) -> set[str]:
     return out
 
 
-def _same_substance(want: set[str], have: set[str]) -> bool:
+def same_substance(want: set[str], have: set[str]) -> bool:
     shared = len(want & have)
     return shared >= 3 and (shared / len(want) >= 0.5 or shared / len(have) >= 0.6)
 
 
-def _times(text: str, rubric: Rubric) -> tuple[set[str], set[str]]:
+def spoken_times(text: str, rubric: Rubric) -> tuple[set[str], set[str]]:
     """Days and clock hours named in ``text`` ("thursday", "10")."""
     joined = " ".join(t.text for t in Transcript.from_text(text).tokens)
     days, hours = set(), set()
@@ -135,7 +137,7 @@ _UNITS = ("percent", "dollars", "hours", "days", "weeks", "minutes")
 
 def _figures(text: str) -> set[str]:
     """Quantities stated as results ("18 percent", "forty thousand dollars" -> "40000 dollars")."""
-    from voicemail_coach.core.numbers import _word_number
+    from voicemail_coach.core.numbers import word_number
 
     tokens = Transcript.from_text(text).tokens
     found: set[str] = set()
@@ -149,7 +151,7 @@ def _figures(text: str) -> set[str]:
             elif t in _SCALES and value is not None:
                 value, j = value * _SCALES[t], j + 1
             else:
-                parsed = _word_number(tokens, j)
+                parsed = word_number(tokens, j)
                 if parsed is None:
                     break
                 value, j = (value or 0) + int(parsed[0]), j + parsed[1]
@@ -165,19 +167,19 @@ def grade_email(email: str, voicemail: GradeResult, rep: RepProfile, prospect: P
     specs = settings["items"]
     labels = {k: v["label"] for k, v in specs.items()}
     transcript = Transcript.from_text(email)
-    idx = _Index(transcript)
+    idx = EvidenceIndex(transcript)
     items: list[ItemResult] = []
-    values = _Safe(rep_phone=rep.phone or "your number")
+    values = TipFields(rep_phone=rep.phone or "your number")
 
     # 1. the voicemail's value point, in substance
     value = _item(voicemail, "value")
     reiterates = ItemResult("email_reiterates", labels["email_reiterates"], False)
     if value and value.passed:
-        said = _sentence_with(voicemail.transcript, value.evidence)
-        want = _content_words(said)
+        said = sentence_with(voicemail.transcript, value.evidence)
+        want = content_words(said)
         values["value"] = said
         match = next((sentence.strip() for sentence in re.split(r"(?<=[.!?])\s+|\n+", email)
-                      if want and _content_words(sentence) and _same_substance(want, _content_words(sentence))), "")
+                      if want and content_words(sentence) and same_substance(want, content_words(sentence))), "")
         if match:
             reiterates.passed, reiterates.evidence = True, match
         else:
@@ -187,7 +189,7 @@ def grade_email(email: str, voicemail: GradeResult, rep: RepProfile, prospect: P
     items.append(reiterates)
 
     # 2. when the rep will call again: the voicemail's own rule, on the email
-    callback = _callback(idx, rubric, labels["email_callback_time"])
+    callback = callback_item(idx, rubric, labels["email_callback_time"])
     callback.id = "email_callback_time"
     promised = _item(voicemail, "callback_time")
     values["callback"] = _callback_phrase(voicemail, rubric) or "on Thursday at 10"
@@ -199,8 +201,8 @@ def grade_email(email: str, voicemail: GradeResult, rep: RepProfile, prospect: P
     consistent = ItemResult("email_consistent", labels["email_consistent"], True)
     conflicts: list[tuple[str, str]] = []
     if promised and promised.passed and callback.passed:
-        v_days, v_hours = _times(promised.evidence, rubric)
-        e_days, e_hours = _times(callback.evidence, rubric)
+        v_days, v_hours = spoken_times(promised.evidence, rubric)
+        e_days, e_hours = spoken_times(callback.evidence, rubric)
         if (v_days and e_days and not (v_days & e_days)) or (v_hours and e_hours and not (v_hours & e_hours)):
             conflicts.append((callback.evidence, promised.evidence))
     if value and value.passed:

@@ -7,13 +7,15 @@ when known), so each point in the score can be traced to what the rep said.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
 
 from voicemail_coach.core import matching, numbers, uncertainty
+from voicemail_coach.core.evidence import EvidenceIndex
 from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.results import GradeResult, ItemResult, TipFields
 from voicemail_coach.core.rubric import CONTENT_ITEMS, Rubric
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
+
+__all__ = ["GradeResult", "ItemResult", "callback_item", "grade"]
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "doctor", "prof", "professor", "sir", "madam"}
 _INTRO_SLOT = re.compile(
@@ -26,126 +28,7 @@ _GREETING_SLOT = re.compile(
 _TITLE_SLOT = re.compile(r"\b(?:mr|mrs|ms|miss|dr|doctor|mister|misses)((?: [^ |]+){1})")
 
 
-class _Safe(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-@dataclass
-class ItemResult:
-    id: str
-    label: str
-    passed: bool
-    evidence: str = ""
-    start: float | None = None
-    end: float | None = None
-    tip: str = ""
-    # words that made a "no_…" item fail (evidence stays empty for failed items)
-    flagged: str = ""
-    flagged_start: float | None = None
-    flagged_end: float | None = None
-    # not passed, but what was heard nearly fits: the recognizer may have misheard it
-    unsure: bool = False
-    heard: str = ""
-    heard_start: float | None = None
-    heard_end: float | None = None
-
-    @property
-    def status(self) -> str:
-        return "passed" if self.passed else ("unsure" if self.unsure else "failed")
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        if not self.flagged:
-            for k in ("flagged", "flagged_start", "flagged_end"):
-                d.pop(k)
-        if not self.unsure:
-            for k in ("heard", "heard_start", "heard_end"):
-                d.pop(k)
-        d.pop("unsure")
-        d["status"] = self.status
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ItemResult":
-        """An item as stored or exported (unknown keys are ignored)."""
-        fields = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
-        fields["unsure"] = d.get("status") == "unsure"
-        return cls(**fields)
-
-
-@dataclass
-class GradeResult:
-    score: int
-    items: list[ItemResult]
-    transcript: str
-    metrics: dict = field(default_factory=dict)
-
-    def item(self, item_id: str) -> ItemResult:
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        raise KeyError(item_id)
-
-    @property
-    def unconfirmed(self) -> int:
-        """How many items the recognizer left in doubt."""
-        return sum(1 for i in self.items if i.unsure)
-
-    def to_dict(self) -> dict:
-        return {
-            "score": self.score,
-            "unconfirmed": self.unconfirmed,
-            "items": [i.to_dict() for i in self.items],
-            "transcript": self.transcript,
-            "metrics": dict(self.metrics),
-        }
-
-
-class _Index:
-    """The normalized tokens as one searchable string, mapped back to token indices."""
-
-    def __init__(self, transcript: Transcript):
-        self.transcript = transcript
-        self.tokens = transcript.tokens
-        self.offsets: list[int] = []
-        self.sentence: list[int] = []
-        pos, sent = 0, 0
-        for tok in self.tokens:
-            self.offsets.append(pos)
-            self.sentence.append(sent)
-            pos += len(tok.text) + 1
-            if tok.text == SENTENCE_BREAK:
-                sent += 1
-        self.text = " ".join(t.text for t in self.tokens)
-
-    def token_at(self, char: int) -> int:
-        return max(0, bisect_right(self.offsets, char) - 1)
-
-    def find(self, pattern: re.Pattern, group: int = 0) -> list[tuple[int, int]]:
-        out = []
-        for m in pattern.finditer(self.text):
-            a, b = m.span(group)
-            while a < b and self.text[a] == " ":  # a slot group starts at the space before its words
-                a += 1
-            if b <= a:
-                continue
-            first, last = self.token_at(a), self.token_at(b - 1)
-            while last > first and self.tokens[last].text == SENTENCE_BREAK:
-                last -= 1
-            while first < last and self.tokens[first].text == SENTENCE_BREAK:
-                first += 1
-            out.append((first, last))
-        return out
-
-    def evidence(self, first: int, last: int) -> tuple[str, float | None, float | None]:
-        return self.transcript.span(first, last)
-
-    def sub(self, first: int, last: int):
-        return self.tokens[first : last + 1]
-
-
-def _passed(spec_label: str, item_id: str, idx: _Index, first: int, last: int) -> ItemResult:
+def _passed(spec_label: str, item_id: str, idx: EvidenceIndex, first: int, last: int) -> ItemResult:
     text, start, end = idx.evidence(first, last)
     return ItemResult(item_id, spec_label, True, text, start, end)
 
@@ -172,7 +55,7 @@ _NOT_NAMES = _SLOT_FILLERS | {
 }
 
 
-def _slot_hits(idx: _Index, slot: re.Pattern, parts: list[str], relax: float, company: bool = False) -> list[matching.Hit]:
+def _slot_hits(idx: EvidenceIndex, slot: re.Pattern, parts: list[str], relax: float, company: bool = False) -> list[matching.Hit]:
     """Looser matches where the sentence shape says a name goes ("this is ___ from")."""
     hits: list[matching.Hit] = []
     for first, last in idx.find(slot, 1):
@@ -210,7 +93,7 @@ def _name_parts(name: str) -> list[str]:
     return [p for p in matching.words_of(name) if p not in _TITLES and len(p) >= 2]
 
 
-def _rep_name(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+def _rep_name(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
     parts = _name_parts(rep.name)
     if not parts:
         return ItemResult("rep_name", label, False, tip="Add your name to your profile so it can be checked.")
@@ -226,7 +109,7 @@ def _rep_name(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> I
     return _passed(label, "rep_name", idx, best.first, best.last)
 
 
-def _before_company(idx: _Index, company_hits: list[matching.Hit], parts: list[str]) -> list[matching.Hit]:
+def _before_company(idx: EvidenceIndex, company_hits: list[matching.Hit], parts: list[str]) -> list[matching.Hit]:
     """Looser matches for the words right before "from <company>": where reps say their name."""
     hits: list[matching.Hit] = []
     for ch in company_hits:
@@ -245,7 +128,7 @@ def _before_company(idx: _Index, company_hits: list[matching.Hit], parts: list[s
     return hits
 
 
-def _in_email(idx: _Index, hit: matching.Hit) -> bool:
+def _in_email(idx: EvidenceIndex, hit: matching.Hit) -> bool:
     """A name heard inside a spoken email address ("dave at brightline dot com") is not an introduction."""
     around = [t.text for t in idx.tokens[hit.first : hit.last + 3]]
     before = idx.tokens[hit.first - 1].text if hit.first > 0 else ""
@@ -253,7 +136,7 @@ def _in_email(idx: _Index, hit: matching.Hit) -> bool:
     return "dot" in around or any("@" in t for t in around) or after == "at" and before in ("is", "me", "email", "address")
 
 
-def _rep_company(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+def _rep_company(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
     if not rep.company.strip():
         return ItemResult("rep_company", label, False, tip="Add your company to your profile so it can be checked.")
     hits = matching.find_company(idx.tokens, rep.company) + _slot_hits(
@@ -267,7 +150,7 @@ def _rep_company(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -
     return _passed(label, "rep_company", idx, best.first, best.last)
 
 
-def _prospect_named(idx: _Index, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
+def _prospect_named(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, label: str) -> ItemResult:
     parts = _name_parts(prospect.name)
     if not parts:
         return ItemResult("prospect_named", label, False, tip="This scenario has no prospect name to check against.")
@@ -283,7 +166,7 @@ def _prospect_named(idx: _Index, rep: RepProfile, prospect: Prospect, label: str
     return _passed(label, "prospect_named", idx, best.first, best.last)
 
 
-def _first_match(idx: _Index, patterns: list[re.Pattern]) -> tuple[int, int] | None:
+def _first_match(idx: EvidenceIndex, patterns: list[re.Pattern]) -> tuple[int, int] | None:
     """The earliest match of the first pattern that matches: patterns are listed best evidence first."""
     for pattern in patterns:
         found = idx.find(pattern)
@@ -292,14 +175,14 @@ def _first_match(idx: _Index, patterns: list[re.Pattern]) -> tuple[int, int] | N
     return None
 
 
-def _pattern_item(idx: _Index, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
+def _pattern_item(idx: EvidenceIndex, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
     span = _first_match(idx, patterns)
     if span is None:
         return ItemResult(item_id, label, False)
     return _passed(label, item_id, idx, *span)
 
 
-def _absence_item(idx: _Index, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
+def _absence_item(idx: EvidenceIndex, item_id: str, label: str, patterns: list[re.Pattern]) -> ItemResult:
     span = _first_match(idx, patterns)
     if span is None:
         return ItemResult(item_id, label, True)
@@ -307,7 +190,7 @@ def _absence_item(idx: _Index, item_id: str, label: str, patterns: list[re.Patte
     return ItemResult(item_id, label, False, flagged=text, flagged_start=start, flagged_end=end)
 
 
-def _spoken_email(idx: _Index, email: str) -> tuple[int, int] | None:
+def _spoken_email(idx: EvidenceIndex, email: str) -> tuple[int, int] | None:
     """Where an email address is spoken ("dave at brightline dot com") or written out."""
     email = email.strip().lower()
     local, _, domain = email.partition("@")
@@ -333,7 +216,7 @@ def _spoken_email(idx: _Index, email: str) -> tuple[int, int] | None:
     return None
 
 
-def _contact_items(idx: _Index, rep: RepProfile, labels: dict[str, str], metrics: dict) -> list[ItemResult]:
+def _contact_items(idx: EvidenceIndex, rep: RepProfile, labels: dict[str, str], metrics: dict) -> list[ItemResult]:
     if numbers.phone_digits(rep.phone):
         mentions = numbers.find_phone(idx.tokens, rep.phone)
     else:
@@ -365,7 +248,7 @@ def _contact_items(idx: _Index, rep: RepProfile, labels: dict[str, str], metrics
     return [contact, twice]
 
 
-def _callback(idx: _Index, rubric: Rubric, label: str) -> ItemResult:
+def callback_item(idx: EvidenceIndex, rubric: Rubric, label: str) -> ItemResult:
     times = idx.find(rubric.time)
     for pattern in rubric.patterns["callback_commitment"]:
         for first, last in idx.find(pattern):
@@ -384,7 +267,7 @@ def _callback(idx: _Index, rubric: Rubric, label: str) -> ItemResult:
     return ItemResult("callback_time", label, False)
 
 
-def _word_count(idx: _Index) -> int:
+def _word_count(idx: EvidenceIndex) -> int:
     count = 0
     for tok in idx.tokens:
         if tok.text == SENTENCE_BREAK:
@@ -393,7 +276,7 @@ def _word_count(idx: _Index) -> int:
     return count
 
 
-def _fillers(idx: _Index, rubric: Rubric) -> list[str]:
+def _fillers(idx: EvidenceIndex, rubric: Rubric) -> list[str]:
     found = [idx.text[slice(*m.span())] for p in rubric.patterns["fillers"] for m in p.finditer(idx.text)]
     words = idx.transcript.words
     for i, w in enumerate(words):
@@ -406,7 +289,7 @@ def _fillers(idx: _Index, rubric: Rubric) -> list[str]:
     return found
 
 
-def _delivery(idx: _Index, rubric: Rubric, band: tuple[float, float] | None, metrics: dict) -> list[ItemResult]:
+def _delivery(idx: EvidenceIndex, rubric: Rubric, band: tuple[float, float] | None, metrics: dict) -> list[ItemResult]:
     t = idx.transcript
     out: list[ItemResult] = []
     words = _word_count(idx)
@@ -465,7 +348,7 @@ def grade(
     length_band: tuple[float, float] | None = None,
 ) -> GradeResult:
     """Grade ``transcript``; ``length_band`` overrides the playbook's target length (seconds)."""
-    idx = _Index(transcript)
+    idx = EvidenceIndex(transcript)
     labels = {k: v.label for k, v in rubric.items.items()}
     metrics: dict = {}
     items = [
@@ -474,7 +357,7 @@ def grade(
         _prospect_named(idx, rep, prospect, labels["prospect_named"]),
         _pattern_item(idx, "value", labels["value"], rubric.patterns["value"]),
         *_contact_items(idx, rep, labels, metrics),
-        _callback(idx, rubric, labels["callback_time"]),
+        callback_item(idx, rubric, labels["callback_time"]),
         _pattern_item(idx, "email_followup", labels["email_followup"], rubric.patterns["email_followup"]),
         _absence_item(idx, "no_check_in", labels["no_check_in"], rubric.patterns["check_in"]),
         _absence_item(idx, "no_apology", labels["no_apology"], rubric.patterns["apology"]),
@@ -489,7 +372,7 @@ def grade(
     return GradeResult(score, items, transcript.text, metrics)
 
 
-def _mark_doubts(idx: _Index, items: list[ItemResult], rep: RepProfile, prospect: Prospect, rubric: Rubric) -> None:
+def _mark_doubts(idx: EvidenceIndex, items: list[ItemResult], rep: RepProfile, prospect: Prospect, rubric: Rubric) -> None:
     """Failed items whose words were nearly heard become "not sure" (see core.uncertainty)."""
     t = idx.transcript
     by_id = {i.id: i for i in items}
@@ -515,7 +398,7 @@ def _mark_doubts(idx: _Index, items: list[ItemResult], rep: RepProfile, prospect
 
 
 def _fill_tips(items: list[ItemResult], rubric: Rubric, rep: RepProfile, prospect: Prospect) -> None:
-    values = _Safe(
+    values = TipFields(
         rep_first=rep.first_name or "your name",
         rep_company=rep.company or "your company",
         rep_phone=rep.phone or "your number",

@@ -49,7 +49,7 @@ def _clocklike_digits(text: str) -> str | None:
     return text.replace(":", "") if _CLOCKLIKE.fullmatch(text) else None
 
 
-def _word_number(tokens: list[Token], i: int) -> tuple[str, int] | None:
+def word_number(tokens: list[Token], i: int) -> tuple[str, int] | None:
     """Digits for the number words starting at ``i`` and how many tokens they use."""
     t = tokens[i].text
     if t in _REPEATS and i + 1 < len(tokens):
@@ -62,7 +62,7 @@ def _word_number(tokens: list[Token], i: int) -> tuple[str, int] | None:
         if i + 2 < len(tokens) and tokens[i + 1].text == "hundred":
             used = 2
             value *= 100
-            rest = _word_number(tokens, i + 2)
+            rest = word_number(tokens, i + 2)
             if rest and tokens[i + 2].text not in _UNITS and len(rest[0]) <= 2:
                 value += int(rest[0])
                 used += rest[1]
@@ -90,7 +90,7 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
             pieces.append((i, i, d))
             i += 1
             continue
-        wn = _word_number(tokens, i)
+        wn = word_number(tokens, i)
         if wn is not None:
             pieces.append((i, i + wn[1] - 1, wn[0]))
             i += wn[1]

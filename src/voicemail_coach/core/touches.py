@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicemail_coach.core.followup import _content_words, _same_substance, _sentence_with, _times
-from voicemail_coach.core.grader import GradeResult, ItemResult
+from voicemail_coach.core.followup import content_words, same_substance, sentence_with, spoken_times
+from voicemail_coach.core.results import GradeResult, ItemResult
 from voicemail_coach.core.rubric import Rubric
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -42,7 +42,7 @@ def promise_of(previous: GradeResult, rubric: Rubric) -> Promise | None:
         return None
     if not item.passed:
         return None
-    days, hours = _times(item.evidence, rubric)
+    days, hours = spoken_times(item.evidence, rubric)
     return Promise(frozenset(days), frozenset(int(h) for h in hours), item.evidence)
 
 
@@ -83,9 +83,9 @@ def grade_touch(current: GradeResult, previous: GradeResult, previous_clock: Clo
     if not now.passed:
         fresh.tip = specs["fresh_reason"]["tip_none"]
     else:
-        said_now = _sentence_with(current.transcript, now.evidence)
-        said_before = _sentence_with(previous.transcript, before.evidence) if before.passed else ""
-        if said_before and _same_substance(_content_words(said_before), _content_words(said_now)):
+        said_now = sentence_with(current.transcript, now.evidence)
+        said_before = sentence_with(previous.transcript, before.evidence) if before.passed else ""
+        if said_before and same_substance(content_words(said_before), content_words(said_now)):
             fresh.tip = specs["fresh_reason"]["tip"].format(previous=said_before)
             fresh.flagged, fresh.flagged_start, fresh.flagged_end = now.evidence, now.start, now.end
         else:

@@ -22,6 +22,7 @@ WORD_START = "\u2581"
 TAIL_PADS = (SAMPLE_RATE // 10, SAMPLE_RATE * 3 // 10, 0)  # silence after a chunk, first choice first
 MIN_TOKENS_PER_SECOND = 1.5  # fewer means the decoder stopped early (speech runs at 3-5 tokens a second)
 CONFIDENT = -0.3  # mean token log-probability below which a reading is tried again (good ones: -0.1 to -0.25)
+READINGS = 1  # tails always decoded before a confident reading is accepted (more: steadier, slower)
 
 
 def load_tokens(path: Path) -> list[str]:
@@ -100,8 +101,9 @@ class MoonshineTranscriber(Transcriber):
     engine = "moonshine"
 
     def __init__(self, cache_root: Path, cpu_threads: int | None = None, progress: Progress | None = None,
-                 precision: str = "int8", boost: tuple[float, float] = (0.0, 0.0)):
+                 precision: str = "int8", boost: tuple[float, float] = (0.0, 0.0), readings: int = READINGS):
         super().__init__()
+        self.readings = readings  # see READINGS
         self.cache_root = Path(cache_root)
         self.precision = precision
         # logit bonus for beginning a hinted name's word, and for continuing one once begun
@@ -195,16 +197,16 @@ class MoonshineTranscriber(Transcriber):
         """
         seconds = len(audio) / SAMPLE_RATE
         best: tuple[bool, float, list[int], list[float]] | None = None
-        for pad in TAIL_PADS:
+        for n, pad in enumerate(TAIL_PADS, start=1):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
                 tokens, probs = self._greedy(padded, hinted or [])
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
-            if plausible and confidence >= CONFIDENT:
-                return tokens, probs
             if best is None or (plausible, confidence) > best[:2]:
                 best = (plausible, confidence, tokens, probs)
+            if n >= self.readings and best[0] and best[1] >= CONFIDENT:
+                break
         return best[2], best[3]
 
     def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = ()) -> tuple[list[int], list[float]]:

@@ -147,13 +147,13 @@ def connect(path: Path) -> sqlite3.Connection:
     except StorageError:
         raise
     except sqlite3.DatabaseError as exc:
-        message = _explain(exc, path)
+        message = explain_error(exc, path)
         raise (DamagedDatabase if "damaged" in message else StorageError)(message) from None
     except OSError as exc:
         raise StorageError(f"cannot open the database {path}: {exc.strerror}") from None
 
 
-def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
+def explain_error(exc: sqlite3.DatabaseError, path: Path) -> str:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return f"the database {path} is locked by another program; close other Voicemail Coach windows and try again"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
-from voicemail_coach.storage.db import StorageError, _explain
+from voicemail_coach.storage.db import StorageError, explain_error
 
 STAGED_SUFFIX = ".part"
 
@@ -55,7 +55,7 @@ class Rep:
     profile: RepProfile
 
 
-def _guard(fn):
+def guarded(fn):
     """One thread at a time, and database errors as plain StorageErrors."""
 
     def wrapper(self, *args, **kwargs):
@@ -63,7 +63,7 @@ def _guard(fn):
             with self._lock:
                 return fn(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
-            raise StorageError(_explain(exc, self.db_path)) from None
+            raise StorageError(explain_error(exc, self.db_path)) from None
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
@@ -114,7 +114,7 @@ class Repository:
         self.recordings = recordings
 
     # ------------------------------------------------------------------ reps
-    @_guard
+    @guarded
     def save_rep(self, profile: RepProfile, make_active: bool = True) -> Rep:
         row = self.conn.execute("SELECT id FROM reps WHERE name = ? COLLATE NOCASE", (profile.name,)).fetchone()
         if row:
@@ -132,17 +132,17 @@ class Repository:
             self.set_setting("active_rep", str(rep_id))
         return Rep(rep_id, profile)
 
-    @_guard
+    @guarded
     def reps(self) -> list[Rep]:
         rows = self.conn.execute("SELECT * FROM reps ORDER BY name COLLATE NOCASE").fetchall()
         return [self._rep(r) for r in rows]
 
-    @_guard
+    @guarded
     def rep_by_name(self, name: str) -> Rep | None:
         row = self.conn.execute("SELECT * FROM reps WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
         return self._rep(row) if row else None
 
-    @_guard
+    @guarded
     def active_rep(self) -> Rep | None:
         value = self.setting("active_rep")
         if value:
@@ -157,12 +157,12 @@ class Repository:
         return Rep(row["id"], RepProfile(row["name"], row["company"], row["phone"], row["email"]))
 
     # -------------------------------------------------------------- settings
-    @_guard
+    @guarded
     def setting(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
 
-    @_guard
+    @guarded
     def set_setting(self, key: str, value: str) -> None:
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
@@ -217,7 +217,7 @@ class Repository:
                     self.conn.execute("ROLLBACK")
                 raise
 
-    @_guard
+    @guarded
     def add_attempt(
         self,
         rep_id: int | None,
@@ -282,7 +282,7 @@ class Repository:
             ),
         ).lastrowid
 
-    @_guard
+    @guarded
     def attempt(self, attempt_id: int) -> dict | None:
         row = self.conn.execute(
             """SELECT a.*, r.name AS rep FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.id = ?""",
@@ -300,7 +300,7 @@ class Repository:
             out[key] = out[key] if isinstance(out[key], str) else ""
         return out
 
-    @_guard
+    @guarded
     def save_email(self, attempt_id: int, text: str, result: dict) -> None:
         self.conn.execute(
             """INSERT INTO attempt_emails(attempt_id, text, score, items_json) VALUES (?,?,?,?)
@@ -309,7 +309,7 @@ class Repository:
             (attempt_id, text, result["score"], json.dumps(result["items"])),
         )
 
-    @_guard
+    @guarded
     def email_for(self, attempt_id: int) -> dict | None:
         row = self.conn.execute("SELECT * FROM attempt_emails WHERE attempt_id = ?", (attempt_id,)).fetchone()
         if row is None:
@@ -317,14 +317,14 @@ class Repository:
         return {"text": row["text"], "score": row["score"], "items": _items(row["items_json"]),
                 "updated_at": row["updated_at"]}
 
-    @_guard
+    @guarded
     def rep_by_id(self, rep_id: int | None) -> Rep | None:
         if rep_id is None:
             return None
         row = self.conn.execute("SELECT * FROM reps WHERE id = ?", (rep_id,)).fetchone()
         return self._rep(row) if row else None
 
-    @_guard
+    @guarded
     def history(self, rep_id: int | None = None, limit: int | None = None) -> list[dict]:
         sql = """SELECT a.id, a.created_at, r.name AS rep, a.scenario_id, a.score, a.duration_s,
                         a.transcript, a.items_json, a.audio_path, a.status, a.touch
@@ -358,7 +358,7 @@ class Repository:
             )
         return out
 
-    @_guard
+    @guarded
     def rows(self, flt: HistoryFilter | None = None) -> list[tuple]:
         """History rows for tables, newest first: (id, created_at, rep, scenario_id, touch, score, duration_s,
         status, session_id, marks) — no transcripts or items, so ten thousand load in a blink."""
@@ -370,11 +370,11 @@ class Repository:
         return [(r[0], r[1], r[2], r[3], _number(r[4], 1, 1000) or 1, _number(r[5], 0, 100),
                  _number(r[6], 0, 86400), *r[7:]) for r in self.conn.execute(sql, args)]
 
-    @_guard
+    @guarded
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM attempts WHERE deleted_at IS NULL").fetchone()[0]
 
-    @_guard
+    @guarded
     def item_outcomes(self, flt: HistoryFilter | None = None, items: bool = True) -> list[dict]:
         """Per attempt: id, created_at, rep_id, scenario_id, score and (unless ``items`` is false, which spares
         reading every checklist) {item id: passed}, oldest first (progress, boards, reports)."""
@@ -392,23 +392,23 @@ class Repository:
             out.append(outcome)
         return out
 
-    @_guard
+    @guarded
     def data_version(self) -> int:
         """Changes whenever another connection (another window, another process) commits to the database."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     # ------------------------------------------------------ delete with undo
-    @_guard
+    @guarded
     def delete_attempts(self, ids: list[int]) -> None:
         """Hide attempts from every view; restore_attempts() undoes it until purge_deleted() runs."""
         self.conn.executemany(
             "UPDATE attempts SET deleted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", [(i,) for i in ids])
 
-    @_guard
+    @guarded
     def restore_attempts(self, ids: list[int]) -> None:
         self.conn.executemany("UPDATE attempts SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids])
 
-    @_guard
+    @guarded
     def purge_deleted(self) -> int:
         """Remove deleted attempts for good, with their recordings (only files inside the recordings folder)."""
         rows = self.conn.execute("SELECT id, audio_path FROM attempts WHERE deleted_at IS NOT NULL").fetchall()
@@ -436,7 +436,7 @@ class Repository:
                 if path.is_relative_to(root):
                     path.unlink(missing_ok=True)
 
-    @_guard
+    @guarded
     def expire_recordings(self, days: int) -> int:
         """Delete recordings older than ``days``; scores, transcripts and comments stay. Returns how many."""
         rows = self.conn.execute(
@@ -448,7 +448,7 @@ class Repository:
         self._unlink_recordings(r["audio_path"] for r in rows)
         return len(rows)
 
-    @_guard
+    @guarded
     def rep_footprint(self, rep_id: int) -> dict:
         """What deleting a rep removes: attempts (with recordings) and comments on them."""
         attempts = self.conn.execute("SELECT COUNT(*), COUNT(audio_path) FROM attempts WHERE rep_id = ?",
@@ -457,7 +457,7 @@ class Repository:
                                      "WHERE a.rep_id = ?", (rep_id,)).fetchone()[0]
         return {"attempts": attempts[0], "recordings": attempts[1], "comments": comments}
 
-    @_guard
+    @guarded
     def delete_rep(self, rep_id: int) -> dict:
         """Remove a rep and everything of theirs for good: attempts, recordings, comments, marks, emails,
         session places. Sessions they trained keep going without a trainer."""
@@ -476,7 +476,7 @@ class Repository:
         return footprint
 
     # -------------------------------------------------------------- comments
-    @_guard
+    @guarded
     def add_comment(self, attempt_id: int, text: str, at_s: float | None, author: str = "",
                     created_at: str | None = None) -> int:
         return self.conn.execute(
@@ -484,21 +484,21 @@ class Repository:
                VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
             (attempt_id, at_s, author, text, created_at)).lastrowid
 
-    @_guard
+    @guarded
     def comments(self, attempt_id: int) -> list[dict]:
         rows = self.conn.execute(
             "SELECT id, at_s, author, text, created_at FROM comments WHERE attempt_id = ? ORDER BY at_s IS NULL, at_s, id",
             (attempt_id,)).fetchall()
         return [dict(r) for r in rows]
 
-    @_guard
+    @guarded
     def delete_comment(self, comment_id: int) -> dict | None:
         row = self.conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
         self.conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
         return dict(row) if row else None
 
     # ----------------------------------------------------------------- marks
-    @_guard
+    @guarded
     def add_mark(self, attempt_id: int, item_id: str, said: bool, marker: str = "", role: str = "rep",
                  created_at: str | None = None) -> int:
         """A person's word on a checklist item: "I said it" (``said``) or "I didn't"."""
@@ -509,7 +509,7 @@ class Repository:
                VALUES (?,?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
             (attempt_id, item_id, int(bool(said)), marker, role, created_at)).lastrowid
 
-    @_guard
+    @guarded
     def marks(self, attempt_id: int) -> list[dict]:
         """Every mark on an attempt, oldest first: {id, item_id, said, marker, role, created_at}."""
         rows = self.conn.execute(
@@ -526,13 +526,13 @@ class Repository:
                 out[mark["item_id"]] = mark
         return out
 
-    @_guard
+    @guarded
     def marked_attempt_ids(self, rep_id: int | None = None) -> list[int]:
         sql = """SELECT DISTINCT m.attempt_id FROM marks m JOIN attempts a ON a.id = m.attempt_id
                  WHERE a.deleted_at IS NULL""" + (" AND a.rep_id = ?" if rep_id is not None else "")
         return [r[0] for r in self.conn.execute(sql + " ORDER BY m.attempt_id", (rep_id,) if rep_id is not None else ())]
 
-    @_guard
+    @guarded
     def attempt_by_origin(self, origin: str) -> int | None:
         row = self.conn.execute("SELECT id FROM attempts WHERE origin = ?", (origin,)).fetchone()
         return row["id"] if row else None

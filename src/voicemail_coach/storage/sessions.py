@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from voicemail_coach.core import limits
 from voicemail_coach.storage.db import StorageError
-from voicemail_coach.storage.repository import Repository, _guard
+from voicemail_coach.storage.repository import Repository, guarded
 
 
 @dataclass
@@ -30,7 +30,7 @@ class SessionStore:
         self._lock = repo._lock
         self.db_path = repo.db_path
 
-    @_guard
+    @guarded
     def create(self, name: str, rep_ids: list[int], track: list[str], pass_mark: int = 80,
                trainer_id: int | None = None) -> Session:
         name = name.strip()
@@ -59,7 +59,7 @@ class SessionStore:
             raise
         return self.get(session_id)
 
-    @_guard
+    @guarded
     def get(self, session_id: int) -> Session | None:
         row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
@@ -74,7 +74,7 @@ class SessionStore:
                        [t["scenario_id"] for t in track_rows],
                        {t["scenario_id"]: t["exemplar_id"] for t in track_rows if t["exemplar_id"] is not None})
 
-    @_guard
+    @guarded
     def find(self, key: str) -> Session | None:
         """A session by id or by name (case-insensitive)."""
         if key.isdigit():
@@ -84,17 +84,17 @@ class SessionStore:
         row = self.conn.execute("SELECT id FROM sessions WHERE name = ? COLLATE NOCASE", (key,)).fetchone()
         return self.get(row["id"]) if row else None
 
-    @_guard
+    @guarded
     def all(self) -> list[Session]:
         ids = [r[0] for r in self.conn.execute("SELECT id FROM sessions ORDER BY created_at DESC, id DESC")]
         return [self.get(i) for i in ids]
 
-    @_guard
+    @guarded
     def exemplar_ids(self) -> set[int]:
         """Every attempt that is some session's exemplar."""
         return {r[0] for r in self.conn.execute("SELECT exemplar_id FROM session_track WHERE exemplar_id IS NOT NULL")}
 
-    @_guard
+    @guarded
     def set_exemplar(self, session_id: int, scenario_id: str, attempt_id: int | None) -> None:
         changed = self.conn.execute(
             "UPDATE session_track SET exemplar_id = ? WHERE session_id = ? AND scenario_id = ?",
@@ -102,7 +102,7 @@ class SessionStore:
         if not changed:
             raise StorageError(f"scenario {scenario_id} is not on this session's track")
 
-    @_guard
+    @guarded
     def delete(self, session_id: int) -> tuple[Session, list[int]] | None:
         """Remove a session (its attempts stay in each rep's history); returns what restore() needs."""
         session = self.get(session_id)
@@ -112,7 +112,7 @@ class SessionStore:
         self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # attempts' session_id → NULL
         return session, attempts
 
-    @_guard
+    @guarded
     def restore(self, snapshot: tuple[Session, list[int]]) -> None:
         """Undo delete(): the same session, id, track, exemplars and attempts."""
         s, attempts = snapshot
