@@ -138,3 +138,33 @@ def test_when_moonshine_cannot_be_prepared_the_app_falls_back_to_faster_whisper(
     transcriber = services.load_transcriber()
     assert transcriber.engine == "faster-whisper" and transcriber.loaded
     assert "faster-whisper" in services.notices[-1] and "Moonshine" in services.notices[-1]
+
+
+def test_more_readings_try_every_tail_and_keep_the_most_confident(audio_cache):
+    from tests.support.corpus import load_corpus
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.paths import DataDir
+
+    vm = next(v for v in load_corpus() if v.id == "strong-02")
+    from voicemail_coach.speech.chunking import file_chunks
+
+    whole = load_for_speech(synthesize(vm.text, audio_cache, voice=1))
+    first = file_chunks(whole)[0]  # cut at a pause, as the app cuts
+    audio = whole[first.start : first.end]
+    t = moonshine.MoonshineTranscriber(DataDir().cache)
+    t.load()
+    tried = []
+    greedy = t._greedy
+    t._greedy = lambda a, h=(): tried.append(len(a)) or greedy(a, h)
+
+    def confidence(probs):
+        return float(np.mean(np.log(np.maximum(probs, 1e-9))))
+
+    _tokens, one = t._steady_decode(audio)
+    assert len(tried) == 1  # a clear chunk: the first reading is confident and kept
+    tried.clear()
+    t.readings = 3
+    _tokens, best = t._steady_decode(audio)
+    assert sorted(tried) == sorted(len(audio) + pad for pad in moonshine.TAIL_PADS)
+    assert confidence(best) >= confidence(one)
