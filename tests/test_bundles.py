@@ -375,3 +375,23 @@ def test_an_import_killed_midway_leaves_nothing_a_restart_does_not_clear(tmp_pat
     assert import_bundle(other, bundle).attempts == 6
     stored = sorted(other.repo.attempt(a["id"])["audio_path"] for a in other.repo.history())
     assert sorted(str(p) for p in recordings.iterdir()) == stored
+
+
+def test_a_locked_database_refuses_the_import_plainly_and_leaves_no_file(source, tmp_path):
+    import sqlite3
+
+    from voicemail_coach.storage.db import StorageError
+
+    s, session, _ids, _ = source
+    bundle = export_bundle(s, tmp_path / "may.vcbundle", session_id=session.id)
+    other = Services(tmp_path / "reviewer")
+    other.repo.conn.execute("PRAGMA busy_timeout=100")
+    holder = sqlite3.connect(other.dirs.database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing
+    try:
+        with pytest.raises(StorageError, match="locked"):
+            import_bundle(other, bundle)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert list(other.dirs.recordings.iterdir()) == [] and other.repo.count() == 0

@@ -203,19 +203,22 @@ class Repository:
 
     @contextmanager
     def transaction(self):
-        """One write transaction (or a part of the one already open)."""
+        """One write transaction (or a part of the one already open); database errors become StorageErrors."""
         with self._lock:
             if self.conn.in_transaction:
                 yield
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as exc:
+                raise StorageError(explain_error(exc, self.db_path)) from None
 
     @guarded
     def add_attempt(
