@@ -23,6 +23,7 @@ from voicemail_coach import __version__
 from voicemail_coach.core import limits
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.services import Services
+from voicemail_coach.storage.db import os_reason
 from voicemail_coach.storage.sessions import SessionStore
 
 FORMAT = "voicemail-coach-bundle"
@@ -392,11 +393,7 @@ def _unpack_audio(zf: zipfile.ZipFile, name: str, target: Path) -> None:
                 _need(written <= MAX_AUDIO_BYTES, f"{name} is larger than {MAX_AUDIO_BYTES // 2**20} MB")
                 out.write(chunk)
     except OSError as exc:
-        import errno
-
-        if exc.errno == errno.ENOSPC:
-            raise BundleError(f"the disk holding {target.parent} is full; free some space and import again") from None
-        raise BundleError(f"could not write {target.parent}: {exc.strerror or exc}") from None
+        raise BundleError(f"could not write the recordings to {target.parent}: {os_reason(exc)}") from None
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise BundleError(f"the bundle is damaged: {name} cannot be unpacked ({exc})") from None
     try:

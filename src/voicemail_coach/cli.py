@@ -108,7 +108,6 @@ def _progress_line(what: str, done: float) -> None:
 
 def _profile_from(args, services):
     from voicemail_coach.core.people import RepProfile
-
     from voicemail_coach.storage.db import StorageError
 
     rep_id = None

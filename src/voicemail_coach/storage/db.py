@@ -166,6 +166,15 @@ def explain_error(exc: sqlite3.DatabaseError, path: Path) -> str:
     return f"database error in {path}: {exc}"
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in words (a full disk said plainly)."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; free some space and try again"
+    return exc.strerror or str(exc)
+
+
 def _nearly_full(path: Path) -> bool:
     """SQLite reports a full disk as an I/O error when it fills up while writing its journal."""
     import shutil

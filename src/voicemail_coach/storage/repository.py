@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
-from voicemail_coach.storage.db import StorageError, explain_error
+from voicemail_coach.storage.db import StorageError, explain_error, os_reason
 
 STAGED_SUFFIX = ".part"
 
@@ -39,14 +39,6 @@ def _number(value, low: float = 0.0, high: float = 1e9):
 
 def _items(text) -> list[dict]:
     return [i for i in _stored(text, []) if isinstance(i.get("id"), str) and "passed" in i]
-
-
-def _os_reason(exc: OSError) -> str:
-    import errno
-
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full; free some space and try again"
-    return exc.strerror or str(exc)
 
 
 @dataclass(frozen=True)
@@ -183,7 +175,7 @@ class Repository:
             shutil.copyfile(source, staged)
         except OSError as exc:
             staged.unlink(missing_ok=True)
-            raise StorageError(f"could not copy the recording into {self.recordings}: {_os_reason(exc)}") from None
+            raise StorageError(f"could not copy the recording into {self.recordings}: {os_reason(exc)}") from None
         return staged
 
     def sweep_staged(self, older_than_s: float = 600.0) -> int:
@@ -417,15 +409,10 @@ class Repository:
         rows = self.conn.execute("SELECT id, audio_path FROM attempts WHERE deleted_at IS NOT NULL").fetchall()
         if not rows:
             return 0
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             for row in rows:
                 self.conn.execute("UPDATE attempts SET previous_id = NULL WHERE previous_id = ?", (row["id"],))
                 self.conn.execute("DELETE FROM attempts WHERE id = ?", (row["id"],))
-            self.conn.execute("COMMIT")
-        except Exception:
-            self.conn.execute("ROLLBACK")
-            raise
         self._unlink_recordings(r["audio_path"] for r in rows)
         return len(rows)
 

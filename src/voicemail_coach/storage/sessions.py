@@ -44,8 +44,7 @@ class SessionStore:
             raise StorageError("the pass mark is a score from 0 to 100")
         if self.conn.execute("SELECT 1 FROM sessions WHERE name = ? COLLATE NOCASE", (name,)).fetchone():
             raise StorageError(f"there is already a session called “{name}”")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.repo.transaction():
             session_id = self.conn.execute(
                 "INSERT INTO sessions(name, trainer_id, pass_mark) VALUES (?,?,?)", (name, trainer_id, pass_mark)
             ).lastrowid
@@ -53,10 +52,6 @@ class SessionStore:
                                   [(session_id, r) for r in dict.fromkeys(rep_ids)])
             self.conn.executemany("INSERT INTO session_track(session_id, position, scenario_id) VALUES (?,?,?)",
                                   [(session_id, n, s) for n, s in enumerate(dict.fromkeys(track))])
-            self.conn.execute("COMMIT")
-        except Exception:
-            self.conn.execute("ROLLBACK")
-            raise
         return self.get(session_id)
 
     @guarded
@@ -116,8 +111,7 @@ class SessionStore:
     def restore(self, snapshot: tuple[Session, list[int]]) -> None:
         """Undo delete(): the same session, id, track, exemplars and attempts."""
         s, attempts = snapshot
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.repo.transaction():
             self.conn.execute("INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at) VALUES (?,?,?,?,?)",
                               (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at))
             self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
@@ -126,7 +120,3 @@ class SessionStore:
                 "INSERT INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
                 [(s.id, n, sid, s.exemplars.get(sid)) for n, sid in enumerate(s.track)])
             self.conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?", [(s.id, a) for a in attempts])
-            self.conn.execute("COMMIT")
-        except Exception:
-            self.conn.execute("ROLLBACK")
-            raise

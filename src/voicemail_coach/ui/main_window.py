@@ -413,7 +413,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         if dialog.exec() or dialog.deleted_reps:
             self.refresh_reps()
             self.refresh_history()
-            removed = getattr(dialog, "removed_recordings", 0)
+            removed = dialog.removed_recordings
             self.statusBar().showMessage("Privacy settings saved" + (f"; {removed} old recording(s) deleted." if removed else "."), 8000)
 
     # ------------------------------------------------------------- profiles

@@ -23,6 +23,7 @@ class PrivacyDialog(QDialog):
         super().__init__(parent)
         self.repo = repo
         self.deleted_reps = 0
+        self.removed_recordings = 0  # by Save: recordings past the new limit
         self.setWindowTitle("Privacy")
         self.setMinimumWidth(520)
         root = QVBoxLayout(self)
