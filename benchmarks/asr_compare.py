@@ -120,7 +120,7 @@ def run_worker(candidate: str, condition: str, limit: int, audio_dir: Path, cach
     from voicemail_coach.core import numbers
     from voicemail_coach.core.grader import grade
     from voicemail_coach.core.matching import words_of
-    from voicemail_coach.core.rubric import default_rubric
+    from voicemail_coach.playbook import default_rubric
     from voicemail_coach.core.transcript import Transcript
     from voicemail_coach.speech.chunking import file_chunks
 

@@ -17,7 +17,6 @@ import zipfile
 from pathlib import Path
 
 import _common  # noqa: F401
-
 import numpy as np
 import soundfile
 
@@ -66,7 +65,7 @@ def main() -> int:
         s = Services(tmp / "source")
         rep = s.repo.save_rep(RepProfile("Ana", "Acme", "555 201 3344"))
         ids = [s.repo.add_attempt(rep.id, None, {"score": 50, "items": [], "transcript": "hi", "metrics": {}}, [],
-                                  s.repo.new_recording_path(wav), copy_from=wav) for _ in range(args.recordings)]
+                                  s.repo.files.new_path(wav), copy_from=wav) for _ in range(args.recordings)]
         bundle = export_bundle(s, tmp / "big.vcbundle", attempt_ids=ids)
         t0 = time.perf_counter()
         shutil.copyfile(bundle, tmp / "copy.vcbundle")

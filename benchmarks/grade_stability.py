@@ -38,7 +38,7 @@ def main() -> int:
     args = ap.parse_args()
     from voicemail_coach.audio.files import load_for_speech
     from voicemail_coach.core.grader import grade
-    from voicemail_coach.core.rubric import default_rubric
+    from voicemail_coach.playbook import default_rubric
     from voicemail_coach.paths import DataDir
     from voicemail_coach.speech.moonshine import MoonshineTranscriber
 

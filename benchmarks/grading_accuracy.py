@@ -25,7 +25,7 @@ from tests.support.corpus import Agreement, load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.transcript import Transcript
 
 

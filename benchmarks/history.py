@@ -47,7 +47,7 @@ def main() -> int:
     from voicemail_coach.storage.repository import HistoryFilter
     from voicemail_coach.storage.sessions import SessionStore
     from voicemail_coach.ui.main_window import MainWindow
-    from voicemail_coach.ui.review import HISTORY_TAB, PRACTICE_TAB
+    from voicemail_coach.ui.state import Tab
     from voicemail_coach.ui.style import STYLE
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -76,9 +76,9 @@ def main() -> int:
     fetch = [_timed(lambda: services.repo.rows(HistoryFilter()), lambda: None) for _ in range(args.runs)]
 
     def open_history():
-        window.tabs.setCurrentIndex(PRACTICE_TAB)
+        window.tabs.setCurrentIndex(Tab.PRACTICE)
         settle()
-        return _timed(lambda: window.tabs.setCurrentIndex(HISTORY_TAB), settle)
+        return _timed(lambda: window.tabs.setCurrentIndex(Tab.HISTORY), settle)
 
     first_open = open_history()
     opens = [open_history() for _ in range(args.runs)]
@@ -103,15 +103,15 @@ def main() -> int:
         h.search.blockSignals(True)
         h.search.setText("payroll week")
         h.search.blockSignals(False)
-        searches.append(_timed(window.refresh_history, settle))
+        searches.append(_timed(window.history_tab.refresh, settle))
         found = h.model.rowCount()
         h.search.blockSignals(True)
         h.search.clear()
         h.search.blockSignals(False)
     clear()
 
-    ids = [r[0] for r in services.repo.rows()[:4]]
-    compares = [_timed(lambda: window.compare_attempts(ids), settle) for _ in range(args.runs)]
+    ids = [r.id for r in services.repo.rows()[:4]]
+    compares = [_timed(lambda: window.history_tab.compare(ids), settle) for _ in range(args.runs)]
     assert len(window.compare_view.columns) == 4
 
     report = session_report(services, session)

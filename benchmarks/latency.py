@@ -63,7 +63,7 @@ def main() -> int:
     from voicemail_coach.audio.files import load_for_speech
     from voicemail_coach.audio.recorder import Recorder
     from voicemail_coach.core.grader import grade
-    from voicemail_coach.core.rubric import default_rubric
+    from voicemail_coach.playbook import default_rubric
     from voicemail_coach.paths import DataDir
     from voicemail_coach.speech.engines import create_transcriber
     from voicemail_coach.speech.streaming import StreamingTranscriber

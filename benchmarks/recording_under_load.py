@@ -45,7 +45,7 @@ def record(mic, wav: Path, target: Path, listener=None):
 
 def one_pass(mic, transcriber, picked, noise: Path, tmp: Path, label: str) -> dict:
     from voicemail_coach.core.grader import grade
-    from voicemail_coach.core.rubric import default_rubric
+    from voicemail_coach.playbook import default_rubric
     from voicemail_coach.speech.streaming import StreamingTranscriber
 
     source = soundfile.read(noise, dtype="float32")[0]

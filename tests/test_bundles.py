@@ -10,7 +10,8 @@ import pytest
 import soundfile
 
 from tests.support.seed import graded_corpus
-from voicemail_coach import bundles
+from voicemail_coach.bundles import importing as bundle_import
+from voicemail_coach.bundles import manifest as bundle_manifest
 from voicemail_coach.bundles import BundleError, export_bundle, import_bundle, read_bundle
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.reports.build import board_for
@@ -37,14 +38,14 @@ def source(tmp_path):
     ids = []
     for n, (rep, (result, words)) in enumerate(zip((ana, ana, ben), graded[:3])):
         wav = _wav(tmp_path / f"take{n}.wav")
-        ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, repo.new_recording_path(wav),
+        ids.append(repo.add_attempt(rep, "bakery-payroll", result, words, repo.files.new_path(wav),
                                     copy_from=wav, session_id=session.id,
                                     created_at=f"2026-05-0{n + 1}T10:00:00Z"))
     repo.add_comment(ids[0], "Say the number slower", 0.8, "Tess Lee")
     repo.add_mark(ids[0], "number_twice", True, "Tess Lee", "trainer")
     repo.save_email(ids[0], "Hi Laura, as promised …", {"score": 80, "items": [{"id": "email_brief", "passed": True}]})
     ex_wav = _wav(tmp_path / "ex.wav")
-    exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.new_recording_path(ex_wav), copy_from=ex_wav)
+    exemplar = repo.add_attempt(tess, "bakery-payroll", *graded[5], repo.files.new_path(ex_wav), copy_from=ex_wav)
     SessionStore(repo).set_exemplar(session.id, "bakery-payroll", exemplar)
     return s, session, ids, exemplar
 
@@ -67,16 +68,16 @@ def test_an_attempt_travels_with_audio_comments_and_email(source, tmp_path):
     got = other.repo.attempt(summary.attempt_ids[0])
     want = s.repo.attempt(ids[0])
     for key in ("scenario_id", "score", "transcript", "items", "words", "metrics", "created_at", "rep"):
-        assert got[key] == want[key], key
-    assert got["audio_path"].startswith(str(other.dirs.recordings))
-    a, _ = soundfile.read(got["audio_path"])
-    b, _ = soundfile.read(want["audio_path"])
+        assert getattr(got, key) == getattr(want, key), key
+    assert got.audio_path.startswith(str(other.dirs.recordings))
+    a, _ = soundfile.read(got.audio_path)
+    b, _ = soundfile.read(want.audio_path)
     assert np.array_equal(a, b)
-    assert [(c["text"], c["at_s"], c["author"]) for c in other.repo.comments(got["id"])] == [
+    assert [(c.text, c.at_s, c.author) for c in other.repo.comments(got.id)] == [
         ("Say the number slower", 0.8, "Tess Lee")]
-    assert other.repo.email_for(got["id"])["text"] == "Hi Laura, as promised …"
-    assert [{k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in other.repo.marks(got["id"])] == [
-        {k: m[k] for k in ("item_id", "said", "marker", "role", "created_at")} for m in s.repo.marks(ids[0])]
+    assert other.repo.email_for(got.id).text == "Hi Laura, as promised …"
+    assert [m.to_json() for m in other.repo.marks(got.id)] == [
+        m.to_json() for m in s.repo.marks(ids[0])]
     assert other.repo.rep_by_name("Ana Ruiz").profile.email == "ana@acme.com"
     # the same bundle again adds nothing
     again = import_bundle(other, bundle)
@@ -90,10 +91,10 @@ def test_a_session_travels_and_its_board_is_the_same(source, tmp_path):
     other.repo.save_rep(RepProfile("Ben Ode", "Acme"))  # already known on this machine: reused, not duplicated
     summary = import_bundle(other, bundle)
     assert summary.attempts == 4 and summary.session_name == "May cohort" and summary.reps_created == ["Ana Ruiz", "Tess Lee"]
-    imported = SessionStore(other.repo).get(summary.session_id)
+    imported = other.sessions.get(summary.session_id)
     assert imported.pass_mark == 75 and imported.track == ["bakery-payroll"]
     assert other.repo.rep_by_id(imported.trainer_id).profile.name == "Tess Lee"
-    assert other.repo.attempt(imported.exemplars["bakery-payroll"])["transcript"] == s.repo.attempt(exemplar)["transcript"]
+    assert other.repo.attempt(imported.exemplars["bakery-payroll"]).transcript == s.repo.attempt(exemplar).transcript
     mine, theirs = board_for(s, session), board_for(other, imported)
     assert [n for _, n in mine.reps] == [n for _, n in theirs.reps]
     for (r1, _), (r2, _) in zip(mine.reps, theirs.reps):
@@ -222,12 +223,12 @@ def test_bad_bundles_are_refused_and_change_nothing(source, tmp_path):
 def test_size_limits_are_enforced_while_reading(source, tmp_path, monkeypatch):
     s, session, ids, _ = source
     bundle = export_bundle(s, tmp_path / "one.vcbundle", attempt_ids=[ids[0]])
-    monkeypatch.setattr(bundles, "MAX_AUDIO_BYTES", 1000)
+    monkeypatch.setattr(bundle_manifest, "MAX_AUDIO_BYTES", 1000)
     with pytest.raises(BundleError, match="larger than"):
         read_bundle(bundle)
     monkeypatch.undo()
     size = bundle.stat().st_size
-    monkeypatch.setattr(bundles, "MAX_BUNDLE_BYTES", size)  # all of its audio unpacked is capped too
+    monkeypatch.setattr(bundle_manifest, "MAX_BUNDLE_BYTES", size)  # all of its audio unpacked is capped too
     with pytest.raises(BundleError, match="unpacks to"):
         read_bundle(bundle)
 
@@ -239,7 +240,7 @@ def test_import_streams_audio_to_disk_without_holding_it(source, tmp_path):
     assert isinstance(read_bundle(bundle), dict)  # the manifest alone
     other = Services(tmp_path / "reviewer")
     summary = import_bundle(other, bundle)
-    stored = {other.repo.attempt(a)["audio_path"] for a in summary.attempt_ids}
+    stored = {other.repo.attempt(a).audio_path for a in summary.attempt_ids}
     on_disk = {str(p) for p in other.dirs.recordings.iterdir()}
     assert stored - {None} == on_disk and not any(p.endswith(".part") for p in on_disk)
 
@@ -275,7 +276,7 @@ def test_a_full_disk_midway_leaves_nothing_behind(source, tmp_path, monkeypatch)
                 return FullDisk(fh)
         return fh
 
-    monkeypatch.setattr(bundles, "open", fake_open, raising=False)
+    monkeypatch.setattr(bundle_import, "open", fake_open, raising=False)
     with pytest.raises(BundleError, match="full"):
         import_bundle(other, bundle)
     monkeypatch.undo()
@@ -302,13 +303,13 @@ def test_what_the_app_saves_it_exports_and_imports(tmp_path):
     assert wav.stat().st_size > 60 * 2**20
     transcript = ("hi this is a long message " * 10_000)[: limits.TRANSCRIPT_CHARS]
     result = {"score": 40, "items": [], "transcript": transcript, "metrics": {"duration_s": float(seconds)}}
-    aid = s.repo.add_attempt(rep.id, "bakery-payroll", result, [], s.repo.new_recording_path(wav), copy_from=wav)
+    aid = s.repo.add_attempt(rep.id, "bakery-payroll", result, [], s.repo.files.new_path(wav), copy_from=wav)
     s.repo.add_comment(aid, "c" * limits.COMMENT_CHARS, 3599.0, "A" * limits.NAME_CHARS)
     bundle = export_bundle(s, tmp_path / "big.vcbundle", attempt_ids=[aid])
     other = Services(tmp_path / "b")
     imported = other.repo.attempt(import_bundle(other, bundle).attempt_ids[0])
-    assert imported["transcript"] == transcript and imported["rep"] == name
-    assert other.repo.comments(imported["id"])[0]["text"] == "c" * limits.COMMENT_CHARS
+    assert imported.transcript == transcript and imported.rep == name
+    assert other.repo.comments(imported.id)[0].text == "c" * limits.COMMENT_CHARS
 
     s.repo.add_comment(aid, "c" * (limits.COMMENT_CHARS + 1), 1.0)  # written past the app's own checks
     with pytest.raises(BundleError, match="cannot export: the comment is 5,001 characters long; the most is 5,000"):
@@ -354,7 +355,7 @@ def test_an_import_killed_midway_leaves_nothing_a_restart_does_not_clear(tmp_pat
         for _ in range(12):
             f.write(noise)
     ids = [s.repo.add_attempt(rep.id, "bakery-payroll", {"score": 50, "items": [], "transcript": "hi", "metrics": {}},
-                              [], s.repo.new_recording_path(big), copy_from=big) for _ in range(6)]
+                              [], s.repo.files.new_path(big), copy_from=big) for _ in range(6)]
     bundle = export_bundle(s, tmp_path / "big.vcbundle", attempt_ids=ids)
     target = tmp_path / "b"
     code = ("import sys; from voicemail_coach.services import Services; from voicemail_coach.bundles import import_bundle;"
@@ -373,7 +374,7 @@ def test_an_import_killed_midway_leaves_nothing_a_restart_does_not_clear(tmp_pat
     other = Services(target)
     assert other.repo.count() == 0 and list(recordings.iterdir()) == []
     assert import_bundle(other, bundle).attempts == 6
-    stored = sorted(other.repo.attempt(a["id"])["audio_path"] for a in other.repo.history())
+    stored = sorted(other.repo.attempt(a.id).audio_path for a in other.repo.history())
     assert sorted(str(p) for p in recordings.iterdir()) == stored
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.support.corpus import Agreement, load_corpus
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import CONTENT_ITEMS, default_rubric
+from voicemail_coach.core.rubric import CONTENT_ITEMS
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.transcript import Transcript
 
 

@@ -46,7 +46,7 @@ def test_garbage_in_an_index_page_loses_nothing(tmp_path):
     _garbage(db, pages[0], size)
     s = Services(tmp_path / "d")
     assert s.repo.count() == 21
-    assert sum(len(s.repo.comments(a["id"])) for a in s.repo.history()) == 20
+    assert sum(len(s.repo.comments(a.id)) for a in s.repo.history()) == 20
     assert "21 attempts and 20 comments could be read and were recovered" in s.notices[0]
     assert len(list(db.parent.glob("*.damaged-*.sqlite3"))) == 1  # the damaged file is kept beside the new one
     assert s.repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -61,11 +61,11 @@ def test_garbage_in_a_table_page_keeps_every_readable_row(tmp_path):
     conn.close()
     _garbage(db, pages[3], size)
     s = Services(tmp_path / "d")
-    kept = {a["id"] for a in s.repo.history()}
+    kept = {a.id for a in s.repo.history()}
     assert kept < on_page and len(kept) >= 21 - 4  # only the rows on the damaged page are gone
     assert f"{len(kept)} attempts" in s.notices[0]
     for a in s.repo.history():  # what was recovered is whole
-        assert a["transcript"].startswith(f"attempt {ids.index(a['id'])} ")
+        assert a.transcript.startswith(f"attempt {ids.index(a.id)} ")
 
 
 def test_a_damaged_row_never_breaks_a_listing(tmp_path, capsys):
@@ -83,5 +83,5 @@ def test_a_damaged_row_never_breaks_a_listing(tmp_path, capsys):
     assert damaged["score"] is None and damaged["items"] == []
     assert next(r for r in rows if r["id"] == ids[1])["transcript"].startswith("hi\n")
     s = Services(tmp_path / "d")
-    assert s.repo.attempt(ids[0])["metrics"] == {} and len(s.repo.rows()) == 3
+    assert s.repo.attempt(ids[0]).metrics == {} and len(s.repo.rows()) == 3
     assert main(["--data-dir", str(tmp_path / "d"), "history"]) == 0

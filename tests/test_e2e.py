@@ -57,6 +57,7 @@ def test_record_score_replay_history_under_xvfb(xvfb, audio_cache, tmp_path):
     passed = {i["id"] for i in attempt["items"] if i["passed"]}
     assert {"rep_name", "rep_company", "prospect_named", "callback_time", "email_followup"} <= passed
     assert out["history_rows"] == 2
+    assert out["smallest_window"] == [1110, 690]  # nothing forces the window wider than a laptop's default
     # the trailing-off reading: not a flat ✗ but "not sure", which the rep then marks
     assert out["unsure_items"] == ["number_twice"]
     assert out["marks"]["number_twice"]["said"] is False and out["marks"]["number_twice"]["role"] == "rep"

@@ -9,7 +9,7 @@ import pytest
 from tests.support.corpus import load_corpus, load_email_corpus
 from voicemail_coach.core.followup import EMAIL_ITEMS, draft_email, grade_email
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.transcript import Transcript
 
 

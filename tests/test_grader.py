@@ -6,7 +6,8 @@ import pytest
 
 from voicemail_coach.core.grader import grade
 from voicemail_coach.core.people import Prospect, RepProfile
-from voicemail_coach.core.rubric import CONTENT_ITEMS, default_rubric
+from voicemail_coach.core.rubric import CONTENT_ITEMS
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.transcript import Transcript, Word
 
 DAVE = RepProfile("Dave Kowalski", "Brightline Uniforms", "555-214-3390", "dave@brightline.com")

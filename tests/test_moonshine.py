@@ -40,6 +40,20 @@ def test_the_tokenizer_reads_the_whole_vocabulary():
     assert any(t == "\u2581the" for t in tokens)
 
 
+
+def test_a_character_split_over_byte_tokens_is_joined_and_stray_bytes_are_dropped():
+    smile = "\u2581Hi\U0001F600".encode()
+    split = [smile[:5], smile[5:7], smile[7:]]  # "▁Hi", then the emoji's four bytes in two tokens
+    assert moonshine.words_from_tokens([*split, "\u2581there".encode()], [0.9, 0.8, 0.7, 0.95]) == [
+        ("Hi\U0001F600", 0.7), ("there", 0.95)]
+    # the decoder trailing off: a lone lead byte before a word, and a word of stray bytes alone
+    stray = [b"\xe2\x96\x81\xf0\x9f", "\u2581good".encode(), b"\xe2\x96\x81\xe2"]
+    assert moonshine.words_from_tokens(stray, [0.2, 0.9, 0.1]) == [("good", 0.9)]
+    # noise after the message read as a song: the lyrics are not the rep's words
+    song = [w.encode() for w in ("\u2581Again", "\u2581\u266aI'm", "\u2581not", "\u2581a", "\u2581good")]
+    assert moonshine.words_from_tokens(song, [0.9] * 5) == [("Again", 0.9)]
+
+
 @pytest.fixture(scope="module")
 def float_model(tmp_path_factory):
     seen: list[float] = []

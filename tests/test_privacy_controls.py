@@ -47,7 +47,7 @@ def _timed_attempt(s, rep_id, tmp_path, created_at=None):
     result = {"score": 70, "transcript": SAID, "metrics": {"duration_s": len(words) * 0.5},
               "items": [{"id": "contact", "label": "Leaves a way to call back", "passed": True,
                          "evidence": "555-214-3390", "start": 4.5, "end": 4.9}]}
-    return s.repo.add_attempt(rep_id, "bakery-payroll", result, words, s.repo.new_recording_path(wav), copy_from=wav,
+    return s.repo.add_attempt(rep_id, "bakery-payroll", result, words, s.repo.files.new_path(wav), copy_from=wav,
                               created_at=created_at), words
 
 
@@ -72,7 +72,7 @@ def test_a_masked_bundle_hides_numbers_and_emails_in_text_and_audio(tmp_path):
     assert not list((tmp_path / "a").glob(".export-*"))  # the silenced copy is cleaned up
     other = Services(tmp_path / "b")
     imported = other.repo.attempt(import_bundle(other, bundle).attempt_ids[0])
-    assert "555-214-3390" not in imported["transcript"] and "Brightline" in imported["transcript"]
+    assert "555-214-3390" not in imported.transcript and "Brightline" in imported.transcript
     # and unmasked by default
     plain = export_bundle(s, tmp_path / "plain.vcbundle", attempt_ids=[aid])
     assert "555-214-3390" in zipfile.ZipFile(plain).read("manifest.json").decode()
@@ -92,16 +92,16 @@ def test_recordings_older_than_the_setting_are_deleted_scores_stay(tmp_path):
     rep = s.repo.save_rep(RepProfile("Dave", "Brightline", "555-214-3390"))
     old, _ = _timed_attempt(s, rep.id, tmp_path, created_at="2020-01-01T09:00:00Z")
     new, _ = _timed_attempt(s, rep.id, tmp_path)
-    old_audio = s.repo.attempt(old)["audio_path"]
+    old_audio = s.repo.attempt(old).audio_path
     assert privacy.set_keep_days(s.repo, 30) == 1
-    assert s.repo.attempt(old)["audio_path"] is None and s.repo.attempt(old)["transcript"] == SAID
-    assert s.repo.attempt(old)["score"] == 70
+    assert s.repo.attempt(old).audio_path is None and s.repo.attempt(old).transcript == SAID
+    assert s.repo.attempt(old).score == 70
     assert not (tmp_path / "a" / "recordings" / old_audio.rsplit("/", 1)[-1]).exists()
-    assert s.repo.attempt(new)["audio_path"] is not None
+    assert s.repo.attempt(new).audio_path is not None
     # applied at every start too
     s.repo.conn.execute("UPDATE attempts SET created_at = '2021-01-01T00:00:00Z' WHERE id = ?", (new,))
     again = Services(tmp_path / "a")
-    assert again.repo.attempt(new)["audio_path"] is None
+    assert again.repo.attempt(new).audio_path is None
     with pytest.raises(ValueError):
         privacy.set_keep_days(s.repo, -1)
 
@@ -122,8 +122,8 @@ def test_deleting_a_rep_removes_everything_of_theirs_and_nothing_else(tmp_path):
     store.set_exemplar(session.id, "bakery-payroll", a2)
     footprint = s.repo.delete_rep(ana.id)
     assert footprint == {"attempts": 2, "recordings": 2, "comments": 1}
-    assert s.repo.rep_by_name("Ana") is None and [a["id"] for a in s.repo.history()] == [b1]
-    assert [p.name for p in (tmp_path / "a" / "recordings").iterdir()] == [s.repo.attempt(b1)["audio_path"].rsplit("/", 1)[-1]]
+    assert s.repo.rep_by_name("Ana") is None and [a.id for a in s.repo.history()] == [b1]
+    assert [p.name for p in (tmp_path / "a" / "recordings").iterdir()] == [s.repo.attempt(b1).audio_path.rsplit("/", 1)[-1]]
     for table in ("comments", "marks", "attempt_emails"):
         assert s.repo.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
     kept = store.get(session.id)
@@ -148,7 +148,7 @@ def test_the_privacy_dialog(qtbot, tmp_path):
     dialog.confirm = lambda text: asked.append(text) or False  # the user says Cancel
     dialog.delete_button.click()
     assert s.repo.rep_by_name("Ana <b>R</b>") is not None and "1 attempt(s), 1 recording(s)" in asked[0]
-    dialog._save()
+    dialog.save_button.click()
     assert privacy.keep_days(s.repo) == 90 and privacy.mask_exports(s.repo) and dialog.removed_recordings == 1
     dialog = PrivacyDialog(s.repo)
     qtbot.addWidget(dialog)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voicemail_coach.core import numbers
 from voicemail_coach.core.grader import grade
 from voicemail_coach.core.people import Prospect, RepProfile
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.scenarios import parse_scenario
 from voicemail_coach.core.transcript import Transcript
 
@@ -129,10 +128,10 @@ def _paths(value, prefix=()):
 @FAST
 @given(st.data())
 def test_a_manifest_with_any_field_replaced_is_accepted_or_refused_plainly(data):
-    from voicemail_coach.bundles import BundleError, _validate_manifest
+    from voicemail_coach.bundles import BundleError, validate_manifest
 
     manifest = _valid_manifest()
-    _validate_manifest(manifest)  # the unchanged one is valid
+    validate_manifest(manifest)  # the unchanged one is valid
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from([p for p in _paths(manifest) if p]))
         parent = manifest
@@ -140,7 +139,7 @@ def test_a_manifest_with_any_field_replaced_is_accepted_or_refused_plainly(data)
             parent = parent[key]
         parent[path[-1]] = data.draw(JSON_VALUES)
     try:
-        _validate_manifest(manifest)
+        validate_manifest(manifest)
     except BundleError as exc:
         assert str(exc).startswith("this bundle is not valid:")
 

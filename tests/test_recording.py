@@ -19,7 +19,7 @@ from tests.support.corpus import load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.recorder import Recorder, RecorderError, recover_interrupted
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.speech.streaming import StreamingTranscriber
 
 

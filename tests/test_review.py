@@ -15,12 +15,12 @@ from tests.support.seed import graded_corpus, seed_history
 from voicemail_coach.core.board import build_board
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.progress import best_per_scenario, progress
-from voicemail_coach.reports import write_report
+from voicemail_coach.core.records import HistoryFilter, ItemOutcome
+from voicemail_coach.reports import ReportError, write_report
 from voicemail_coach.reports.build import board_for, rep_report, session_report
 from voicemail_coach.reports.render import session_csv
 from voicemail_coach.services import Services
 from voicemail_coach.storage.db import StorageError
-from voicemail_coach.storage.repository import HistoryFilter
 from voicemail_coach.storage.sessions import SessionStore
 
 
@@ -60,20 +60,20 @@ def test_history_filters_by_rep_scenario_dates_and_words(services, cohort):
     repo = services.repo
     ana, ben, _cleo, _tess = cohort["reps"]
     assert len(repo.rows()) == 6
-    assert {r[0] for r in repo.rows(HistoryFilter(rep_id=ana))} == {cohort["ids"][k] for k in ("ana1", "ana2", "ana3", "ana_solo")}
-    assert {r[3] for r in repo.rows(HistoryFilter(scenario_id="clinic-no-shows"))} == {"clinic-no-shows"}
+    assert {r.id for r in repo.rows(HistoryFilter(rep_id=ana))} == {cohort["ids"][k] for k in ("ana1", "ana2", "ana3", "ana_solo")}
+    assert {r.scenario_id for r in repo.rows(HistoryFilter(scenario_id="clinic-no-shows"))} == {"clinic-no-shows"}
     march_2 = repo.rows(HistoryFilter(since="2026-03-02", until="2026-03-02"))
-    assert [r[0] for r in march_2] == [cohort["ids"]["ana_solo"]]
-    assert repo.rows(HistoryFilter(until="2026-02-28"))[0][0] == cohort["ids"]["exemplar"]
+    assert [r.id for r in march_2] == [cohort["ids"]["ana_solo"]]
+    assert repo.rows(HistoryFilter(until="2026-02-28"))[0].id == cohort["ids"]["exemplar"]
     # words: every word must appear, case-insensitively; wildcards are literal
     word = cohort["strong"][0][0]["transcript"].split()[3].strip(".,")
     found = repo.rows(HistoryFilter(text=word.upper()))
-    assert cohort["ids"]["ana2"] in [r[0] for r in found]
-    assert all(word.lower() in repo.attempt(r[0])["transcript"].lower() for r in found)
+    assert cohort["ids"]["ana2"] in [r.id for r in found]
+    assert all(word.lower() in repo.attempt(r.id).transcript.lower() for r in found)
     assert repo.rows(HistoryFilter(text="%")) == []
     assert repo.rows(HistoryFilter(text=f"{word} zzzqqq")) == []
     # newest first
-    created = [r[1] for r in repo.rows()]
+    created = [r.created_at for r in repo.rows()]
     assert created == sorted(created, reverse=True)
 
 
@@ -83,15 +83,15 @@ def test_delete_hides_undo_restores_and_purge_removes_only_our_recordings(servic
     result, words = graded_corpus(services)[0]
     wav = tmp_path / "take.wav"
     soundfile.write(wav, np.zeros(16000, dtype="float32"), 16000)
-    inside = repo.new_recording_path(wav)
+    inside = repo.files.new_path(wav)
     a = repo.add_attempt(rep.id, "bakery-payroll", result, words, inside, copy_from=wav)
     b = repo.add_attempt(rep.id, "bakery-payroll", result, words, wav)  # a file outside the recordings folder
     repo.add_comment(a, "Slow down on the number", 12.0, "Tess")
     repo.delete_attempts([a, b])
     assert repo.rows() == [] and repo.history() == [] and repo.count() == 0
     repo.restore_attempts([a])
-    assert [r[0] for r in repo.rows()] == [a]
-    assert repo.comments(a)[0]["text"] == "Slow down on the number"
+    assert [r.id for r in repo.rows()] == [a]
+    assert repo.comments(a)[0].text == "Slow down on the number"
     repo.delete_attempts([a])
     assert repo.purge_deleted() == 2
     assert repo.attempt(a) is None and repo.attempt(b) is None
@@ -106,8 +106,8 @@ def test_comments_are_ordered_by_time_and_can_be_removed(services):
     late = repo.add_comment(a, "Good close", 30.5, "Tess")
     repo.add_comment(a, "Say your name slower", 1.2, "Tess")
     repo.add_comment(a, "Overall: shorter", None, "Tess")
-    assert [c["text"] for c in repo.comments(a)] == ["Say your name slower", "Good close", "Overall: shorter"]
-    assert repo.delete_comment(late)["text"] == "Good close"
+    assert [c.text for c in repo.comments(a)] == ["Say your name slower", "Good close", "Overall: shorter"]
+    assert repo.delete_comment(late).text == "Good close"
     assert len(repo.comments(a)) == 2
 
 
@@ -141,11 +141,14 @@ def test_board_counts_only_the_sessions_attempts(services, cohort):
     assert board.passed(ana) == 2 and board.passed(ben) == 0
 
 
+def _outcome(**fields) -> ItemOutcome:
+    return ItemOutcome(**{"created_at": "", "rep_id": None, "session_id": None, **fields})
+
+
 def test_board_pass_mark_and_ties():
-    outcomes = [{"id": 1, "rep_id": 1, "scenario_id": "s", "score": 79},
-                {"id": 2, "rep_id": 1, "scenario_id": "s", "score": 80},
-                {"id": 3, "rep_id": 1, "scenario_id": "s", "score": 80},
-                {"id": 4, "rep_id": 2, "scenario_id": "other", "score": 100}]
+    outcomes = [_outcome(id=1, rep_id=1, scenario_id="s", score=79), _outcome(id=2, rep_id=1, scenario_id="s", score=80),
+                _outcome(id=3, rep_id=1, scenario_id="s", score=80),
+                _outcome(id=4, rep_id=2, scenario_id="other", score=100)]
     board = build_board(80, [(1, "A"), (2, "B")], ["s"], outcomes)
     cell = board.cell(1, "s")
     assert (cell.best, cell.best_id, cell.attempts, cell.passed) == (80, 2, 3, True)  # the first to reach it
@@ -156,10 +159,10 @@ def test_board_pass_mark_and_ties():
 def test_progress_rates_bests_and_most_missed(services):
     rubric = services.rubric
     outcomes = [
-        {"id": 1, "created_at": "1", "scenario_id": "a", "score": 50, "items": {"rep_name": True, "callback_time": False}},
-        {"id": 2, "created_at": "2", "scenario_id": "a", "score": 90, "items": {"rep_name": True, "callback_time": False}},
-        {"id": 3, "created_at": "3", "scenario_id": "b", "score": 70, "items": {"rep_name": False, "callback_time": True}},
-        {"id": 4, "created_at": "4", "scenario_id": "a", "score": 90, "items": {"rep_name": True, "callback_time": False}},
+        _outcome(id=1, created_at="1", scenario_id="a", score=50, items={"rep_name": True, "callback_time": False}),
+        _outcome(id=2, created_at="2", scenario_id="a", score=90, items={"rep_name": True, "callback_time": False}),
+        _outcome(id=3, created_at="3", scenario_id="b", score=70, items={"rep_name": False, "callback_time": True}),
+        _outcome(id=4, created_at="4", scenario_id="a", score=90, items={"rep_name": True, "callback_time": False}),
     ]
     p = progress(outcomes, rubric)
     assert [s for _, s in p.points] == [50, 90, 70, 90]
@@ -181,7 +184,7 @@ def test_session_csv_has_a_row_per_rep_and_scenario_and_the_cohort_rates(service
     ana_bakery = rows[0]
     assert ana_bakery["attempts"] == "2" and ana_bakery["passed"] == "yes"
     assert ana_bakery["best_attempt_id"] == str(cohort["ids"]["ana2"])
-    best_items = {i["id"]: i["passed"] for i in services.repo.attempt(cohort["ids"]["ana2"])["items"]}
+    best_items = {i["id"]: i["passed"] for i in services.repo.attempt(cohort["ids"]["ana2"]).items}
     assert all(ana_bakery[k] == str(int(v)) for k, v in best_items.items())
     assert rows[2]["passed"] == "no" and rows[4]["attempts"] == "0" and rows[4]["best_score"] == ""
     cohort_row = rows[-1]
@@ -189,7 +192,7 @@ def test_session_csv_has_a_row_per_rep_and_scenario_and_the_cohort_rates(service
     # three best attempts (Ana ×2, Ben ×1): the rate per item is over those
     bests = [services.repo.attempt(cohort["ids"][k]) for k in ("ana2", "ana3", "ben1")]
     for item in ("rep_name", "callback_time", "value"):
-        passed = sum(next(i["passed"] for i in b["items"] if i["id"] == item) for b in bests)
+        passed = sum(next(i["passed"] for i in b.items if i["id"] == item) for b in bests)
         assert cohort_row[item] == f"{round(100 * passed / 3)}%"
     assert set(report.exemplars) == {"bakery-payroll"}
 
@@ -214,15 +217,15 @@ def test_session_and_rep_reports_as_pdf(services, cohort, tmp_path):
 
 
 def test_report_to_a_missing_folder_is_a_plain_error(services, cohort, tmp_path):
-    with pytest.raises(StorageError, match="could not write"):
+    with pytest.raises(ReportError, match="could not write"):
         write_report(session_report(services, cohort["session"]), "csv", tmp_path / "nope" / "r.csv")
 
 
 def test_seeded_history_is_realistic(services):
     rep_ids = seed_history(services, attempts=300, reps=5)
     rows = services.repo.rows()
-    assert len(rows) == 300 and {r[2] for r in rows} == {f"Rep {n:02d}" for n in range(5)} and len(rep_ids) == 5
-    assert len({r[3] for r in rows}) > 5 and len({r[5] for r in rows}) > 5
+    assert len(rows) == 300 and {r.rep for r in rows} == {f"Rep {n:02d}" for n in range(5)} and len(rep_ids) == 5
+    assert len({r.scenario_id for r in rows}) > 5 and len({r.score for r in rows}) > 5
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")

@@ -14,7 +14,7 @@ from tests.support.corpus import Agreement, load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 
 pytestmark = pytest.mark.model
 
@@ -34,7 +34,7 @@ def test_cli_grades_a_synthesized_voicemail(audio_cache, tmp_path):
     from voicemail_coach.speech.engines import moonshine_supported
 
     assert out["engine"] == ("moonshine moonshine-base-en" if moonshine_supported() else "faster-whisper tiny.en")
-    assert Services(tmp_path).repo.attempt(out["attempt_id"])["engine"] == out["engine"]  # kept with the attempt
+    assert Services(tmp_path).repo.attempt(out["attempt_id"]).engine == out["engine"]  # kept with the attempt
     assert out["score"] >= 85
     assert "brightline" in out["transcript"].lower()
     assert out["metrics"]["duration_s"] > 15 and out["metrics"]["words_per_minute"] > 80

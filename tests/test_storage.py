@@ -43,9 +43,9 @@ def test_attempts_newest_first_with_items(tmp_path):
     first = repo.add_attempt(rep.id, "hotel-uniforms", result, [], None)
     second = repo.add_attempt(rep.id, "dental-billing", {**result, "score": 90}, [], None)
     rows = repo.history()
-    assert [r["id"] for r in rows] == [second, first]
-    assert rows[0]["items"] == [{"id": "rep_name", "passed": True}]
-    assert rows[1]["duration_s"] == 21.5 and rows[1]["rep"] == "Dave"
+    assert [r.id for r in rows] == [second, first]
+    assert rows[0].items == [{"id": "rep_name", "passed": True}]
+    assert rows[1].duration_s == 21.5 and rows[1].rep == "Dave"
 
 
 def test_recording_is_copied_into_the_data_dir_only_with_its_row(tmp_path):
@@ -53,10 +53,10 @@ def test_recording_is_copied_into_the_data_dir_only_with_its_row(tmp_path):
     src = tmp_path / "take.wav"
     src.write_bytes(b"RIFF....WAVE")
     result = {"score": 50, "items": [], "transcript": "hi", "metrics": {}}
-    target = repo.new_recording_path(src)
+    target = repo.files.new_path(src)
     attempt_id = repo.add_attempt(None, None, result, [], target, copy_from=src)
     assert target.parent == tmp_path / "recordings" and target.read_bytes() == src.read_bytes()
-    assert repo.attempt(attempt_id)["audio_path"] == str(target)
+    assert repo.attempt(attempt_id).audio_path == str(target)
     assert list(target.parent.iterdir()) == [target]
 
 
@@ -70,7 +70,7 @@ def test_a_locked_database_leaves_no_copied_recording_behind(tmp_path):
     try:
         with pytest.raises(StorageError, match="locked"):
             repo.add_attempt(None, None, {"score": 1, "items": [], "transcript": "", "metrics": {}}, [],
-                             repo.new_recording_path(src), copy_from=src)
+                             repo.files.new_path(src), copy_from=src)
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -90,7 +90,7 @@ def test_half_written_copies_are_swept_at_start(tmp_path):
     for f in (old, young, kept):
         f.write_bytes(b"x")
     os.utime(old, (time.time() - 7200, time.time() - 7200))
-    assert repo.sweep_staged() == 1
+    assert repo.files.sweep_staged() == 1
     assert not old.exists() and young.exists() and kept.exists()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.support.corpus import load_corpus, load_touch_corpus
 from voicemail_coach.core.grader import grade
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.touches import TOUCH_ITEMS, Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.core.transcript import Transcript
 

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 import soundfile
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from tests.support.corpus import load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.services import Services
+from voicemail_coach.ui.state import Phase
 
 DAVE = RepProfile("Dave Kowalski", "Brightline Uniforms", "555-214-3390", "dave@brightline.com")
 
@@ -110,13 +111,13 @@ def test_first_run_asks_for_the_profile_and_validates_it(qtbot, services):
         dialog.name.setText("Dave Kowalski")
         dialog.company.setText("Brightline Uniforms")
         dialog.phone.setText("12")
-        dialog._accept()
+        dialog.save_button.click()
         seen["error"] = dialog.error.text()
         dialog.phone.setText("555-214-3390")
-        dialog._accept()
+        dialog.save_button.click()
 
     QTimer.singleShot(100, fill)
-    w.ensure_profile()
+    w.reps.ensure()
     assert "phone" in seen["error"]
     assert services.repo.active_rep().profile.phone == "555-214-3390"
     assert w.rep_box.currentText() == "Dave Kowalski"
@@ -124,25 +125,25 @@ def test_first_run_asks_for_the_profile_and_validates_it(qtbot, services):
 
 def test_scenarios_deal_and_pick(qtbot, services):
     w = make_window(qtbot, services, FakeSD(), scenario="plant-solar")
-    assert w.scenario.id == "plant-solar"
-    assert "Ahmed Hassan" in w.card.prospect.text()
+    assert w.state.scenario.id == "plant-solar"
+    assert "Ahmed Hassan" in w.page.card.prospect.text()
     qtbot.keyClick(w, Qt.Key_N)
-    assert w.scenario.id != "plant-solar"
-    w.card.picker.setCurrentIndex(w.card.picker.findData("dental-billing"))
-    assert w.scenario.id == "dental-billing"
-    assert w.target_label.text().startswith("target 0:20–0:40")
+    assert w.state.scenario.id != "plant-solar"
+    w.page.card.picker.setCurrentIndex(w.page.card.picker.findData("dental-billing"))
+    assert w.state.scenario.id == "dental-billing"
+    assert w.page.target_label.text().startswith("target 0:20–0:40")
 
 
 def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, audio_cache):
     w = make_window(qtbot, services, FakeSD(mic=False))
-    assert w.banner.isVisible() and "No microphone" in w.banner_text.text()
+    assert w.page.banner.isVisible() and "No microphone" in w.page.banner_text.text()
     vm = next(v for v in load_corpus() if v.id == "strong-01")
     wav = synthesize(vm.text, audio_cache, voice=0)
-    w.grade_file(wav)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=600_000)
-    assert w.current["score"] >= 80
-    assert w.scorecard.rows.count() >= 13  # every item, plus the stretch
-    assert w.transcript.words and w.waveform.duration > 15
+    w.recording.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, timeout=600_000)
+    assert w.state.attempt.score >= 80
+    assert w.page.scorecard.rows.count() >= 13  # every item, plus the stretch
+    assert w.page.transcript.words and w.page.waveform.duration > 15
     w.tabs.setCurrentIndex(1)
     assert w.history.model.rowCount() == 1
 
@@ -155,26 +156,26 @@ def test_record_with_space_live_checklist_and_saved_attempt(qtbot, services, aud
     services.repo.save_rep(RepProfile(**vm.rep.to_dict()))
     w = make_window(qtbot, services, FakeSD(audio[idx]), scenario="bakery-payroll", profile=False)
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=50_000)
+    qtbot.waitUntil(lambda: w.state.phase is Phase.RECORDING, timeout=50_000)
     qtbot.waitUntil(lambda: w.practice.recorder.elapsed > len(idx) / 16000 + 0.5, timeout=300_000)
-    qtbot.waitUntil(lambda: any(m.text() == "●" and not k.startswith("no_") for k, m in w.live.marks.items()),
+    qtbot.waitUntil(lambda: any(m.text() == "●" and not k.startswith("no_") for k, m in w.page.live.marks.items()),
                     timeout=300_000)  # the checklist ticked while "speaking"
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=300_000)
-    assert w.last_stop_to_visible_s is not None
+    qtbot.waitUntil(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, timeout=300_000)
+    assert w.recording.last_stop_to_visible_s is not None
     rows = services.repo.history()
-    assert len(rows) == 1 and rows[0]["scenario_id"] == "bakery-payroll" and rows[0]["rep"] == "Tom Becker"
-    saved = services.repo.attempt(rows[0]["id"])
-    assert saved["words"] and saved["audio_path"].endswith(".wav") and saved["score"] == w.current["score"]
-    assert {"rep_company", "value", "callback_time"} <= {i["id"] for i in saved["items"] if i["passed"]}
+    assert len(rows) == 1 and rows[0].scenario_id == "bakery-payroll" and rows[0].rep == "Tom Becker"
+    saved = services.repo.attempt(rows[0].id)
+    assert saved.words and saved.audio_path.endswith(".wav") and saved.score == w.state.attempt.score
+    assert {"rep_company", "value", "callback_time"} <= {i["id"] for i in saved.items if i["passed"]}
 
 
 def test_escape_discards_a_recording(qtbot, services):
     w = make_window(qtbot, services, FakeSD(np.zeros(16000 * 5, dtype="float32")))
     qtbot.keyClick(w, Qt.Key_Space)
-    qtbot.waitUntil(lambda: w.state == w.RECORDING, timeout=50_000)
+    qtbot.waitUntil(lambda: w.state.phase is Phase.RECORDING, timeout=50_000)
     qtbot.keyClick(w, Qt.Key_Escape)
-    assert w.state == w.IDLE
+    assert w.state.phase is Phase.IDLE
     assert services.repo.history() == []
     assert not list(services.dirs.recordings.glob("*.wav"))
 
@@ -201,9 +202,9 @@ def saved_text_attempt(services, text: str = STRONG_TEXT, timed: bool = False) -
 def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
     attempt_id = saved_text_attempt(services)
     w = make_window(qtbot, services, FakeSD(), profile=False)
-    w.show_attempt(attempt_id)
+    w.review.show_attempt(attempt_id)
     qtbot.keyClick(w, Qt.Key_E)
-    dialog = w.email_dialog
+    dialog = w.review.email_dialog
     qtbot.waitUntil(dialog.isVisible)
     assert "Seaside Inns" in dialog.body.toPlainText() and "Thursday at ten" in dialog.body.toPlainText()
     assert dialog.result.score == 100
@@ -212,7 +213,7 @@ def test_follow_up_email_draft_edit_mismatch_and_save(qtbot, services):
     assert not dialog.result.item("email_consistent").passed
     dialog.save()
     saved = services.repo.email_for(attempt_id)
-    assert "Friday" in saved["text"] and saved["score"] < 100
+    assert "Friday" in saved.text and saved.score < 100
     dialog.close()
 
 
@@ -221,7 +222,7 @@ def test_touch_two_with_the_same_reason_is_flagged(qtbot, services, audio_cache)
 
     first_id = saved_text_attempt(services)
     w = make_window(qtbot, services, FakeSD(), profile=False)
-    w.show_attempt(first_id)
+    w.review.show_attempt(first_id)
 
     def accept():
         dialog = QApplication.activeModalWidget()
@@ -231,18 +232,18 @@ def test_touch_two_with_the_same_reason_is_flagged(qtbot, services, audio_cache)
 
     QTimer.singleShot(100, accept)
     qtbot.keyClick(w, Qt.Key_T)
-    assert w.touch_plan is not None and w.touch_banner.isVisible() and "Touch 2" in w.touch_banner.text()
+    assert w.state.touch is not None and w.page.touch_banner.isVisible() and "Touch 2" in w.page.touch_banner.text()
     # touch 2 says the same thing again, imported as a file
     vm_text = STRONG_TEXT.replace("I'm sending you an email, and ", "")
     wav = synthesize(vm_text, audio_cache, voice=0)
-    w.grade_file(wav)
-    qtbot.waitUntil(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, timeout=600_000)
-    assert w.current["touch"] == 2 and w.current["previous_id"] == first_id
-    fresh = next(i for i in w.current["items"] if i["id"] == "fresh_reason")
-    kept = next(i for i in w.current["items"] if i["id"] == "on_promised_day")
+    w.recording.grade_file(wav)
+    qtbot.waitUntil(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, timeout=600_000)
+    assert w.state.attempt.touch == 2 and w.state.attempt.previous_id == first_id
+    fresh = next(i for i in w.state.attempt.items if i["id"] == "fresh_reason")
+    kept = next(i for i in w.state.attempt.items if i["id"] == "on_promised_day")
     assert not fresh["passed"] and "Seaside" in fresh["tip"]
     assert kept["passed"]
-    assert "Touch 2" in w.attempt_title.text() and not w.touch_banner.isVisible()
+    assert "Touch 2" in w.page.attempt_title.text() and not w.page.touch_banner.isVisible()
 
 
 def test_an_unsure_item_says_what_was_heard_and_the_rep_can_mark_it(qtbot, services):
@@ -253,22 +254,22 @@ def test_an_unsure_item_says_what_was_heard_and_the_rep_can_mark_it(qtbot, servi
     attempt_id = saved_text_attempt(services, STRONG_TEXT + " Again, that's Dave at today Matt 5 -5 -2 -1 -4 -3 -5 -0.",
                                     timed=True)
     w = make_window(qtbot, services, FakeSD(), profile=False)
-    w.show_attempt(attempt_id)
+    w.review.show_attempt(attempt_id)
 
     def row(item_id):
-        shown = [w.scorecard.rows.itemAt(i).widget() for i in range(w.scorecard.rows.count())]
+        shown = [w.page.scorecard.rows.itemAt(i).widget() for i in range(w.page.scorecard.rows.count())]
         return next(r for r in shown if isinstance(r, ItemRow) and r.item["id"] == item_id)
 
     twice = row("number_twice")
     assert twice.findChild(QLabel, "markUnsure").text() == "?"
     assert "Not sure I heard it" in twice.findChild(QLabel, "unsureTip").text()
-    assert "1 item not confirmed" in w.scorecard.summary.text()
+    assert "1 item not confirmed" in w.page.scorecard.summary.text()
     jump = next(b for b in twice.findChildren(QPushButton) if b.text().startswith("▶"))
     said = next(b for b in twice.findChildren(QPushButton) if b.text() == "I said it")
     assert jump.isVisible() and said.isVisible()
     qtbot.mouseClick(said, Qt.LeftButton)
     mark = services.repo.labels(attempt_id)["number_twice"]
-    assert mark["said"] and mark["role"] == "rep" and mark["marker"] == "Dave Kowalski"
+    assert mark.said and mark.role == "rep" and mark.marker == "Dave Kowalski"
     qtbot.waitUntil(lambda: row("number_twice").findChild(QLabel, "markNote") is not None)
     assert "Marked “said it” by Dave Kowalski (rep)" in row("number_twice").findChild(QLabel, "markNote").text()
-    assert "not confirmed" not in w.scorecard.summary.text()
+    assert "not confirmed" not in w.page.scorecard.summary.text()

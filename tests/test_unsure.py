@@ -10,7 +10,7 @@ import pytest
 
 from voicemail_coach.core.grader import ItemResult, grade
 from voicemail_coach.core.people import Prospect, RepProfile
-from voicemail_coach.core.rubric import default_rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.transcript import Transcript, Word
 
 DAVE = RepProfile("Dave Kowalski", "Brightline Uniforms", "555-214-3390", "dave@brightline.com")

@@ -15,9 +15,10 @@ from typing import Callable
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
 from voicemail_coach.core.grader import GradeResult, grade
 from voicemail_coach.core.people import Prospect, RepProfile
+from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
-from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
+from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.services import Services
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,18 @@ class Practice:
         self._session_id: int | None = None
 
     # --------------------------------------------------------------- grading
-    def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None) -> GradeResult:
-        prospect = scenario.prospect if scenario else Prospect()
+    def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None,
+                         prospect: Prospect | None = None) -> GradeResult:
+        """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for."""
+        prospect = prospect or (scenario.prospect if scenario else Prospect())
         return grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
+
+    def transcribe_file(self, path: Path, rep: RepProfile, prospect: Prospect) -> Transcript:
+        """A recording made anywhere, heard with the names the message should hold as hints."""
+        from voicemail_coach.audio.files import load_for_speech
+
+        audio = load_for_speech(Path(path))
+        return self.services.load_transcriber().transcribe_audio(audio, hints(rep, prospect))
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist."""
@@ -98,9 +108,9 @@ class Practice:
     def plan_next_touch(self, attempt_id: int) -> "TouchPlan":
         """Continue an attempt's scenario as the next touch, the clock set where it promised."""
         row, result, _rep, _prospect = self.stored_attempt(attempt_id)
-        previous_clock = _clock(row.get("clock"))
+        previous_clock = _clock(row.clock)
         promise = promise_of(result, self.services.rubric)
-        return TouchPlan(attempt_id, (row.get("touch") or 1) + 1, suggested_clock(previous_clock, promise),
+        return TouchPlan(attempt_id, (row.touch or 1) + 1, suggested_clock(previous_clock, promise),
                          previous_clock, result)
 
     def grade_with_touch(self, result: GradeResult, plan: "TouchPlan | None") -> GradeResult:
@@ -113,27 +123,21 @@ class Practice:
     def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
                    touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
-        from voicemail_coach.audio.files import load_for_speech
-
-        audio = load_for_speech(Path(path))
-        prospect = scenario.prospect if scenario else Prospect()
-        transcript = self.services.transcriber.transcribe_audio(audio, hints(rep, prospect))
+        transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect())
         result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), touch)
-        copy = self.services.repo.new_recording_path(Path(path))
+        copy = self.services.repo.files.new_path(Path(path))
         attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id, copy_from=Path(path))
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
 
     # ---------------------------------------------------------- follow-up email
-    def stored_attempt(self, attempt_id: int) -> tuple[dict, GradeResult, RepProfile, Prospect]:
+    def stored_attempt(self, attempt_id: int) -> tuple[SavedAttempt, GradeResult, RepProfile, Prospect]:
         """A saved attempt with its grade, rep and prospect, as the email tools need them."""
-        from voicemail_coach.core.grader import ItemResult
-
         row = self.services.repo.attempt(attempt_id)
         if row is None:
             raise LookupError(f"there is no attempt #{attempt_id}")
-        result = GradeResult(row["score"] or 0, [ItemResult.from_dict(i) for i in row["items"]], row["transcript"], row["metrics"])
-        rep_row = self.services.repo.rep_by_id(row["rep_id"])
-        scenario = self.services.scenarios.get(row["scenario_id"] or "")
+        result = row.result()
+        rep_row = self.services.repo.rep_by_id(row.rep_id)
+        scenario = self.services.scenarios.get(row.scenario_id or "")
         return row, result, rep_row.profile if rep_row else RepProfile(), scenario.prospect if scenario else Prospect()
 
     def draft_email(self, attempt_id: int):

@@ -7,7 +7,8 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from voicemail_coach.core.rubric import Rubric, default_rubric
+from voicemail_coach.core.rubric import Rubric
+from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
 from voicemail_coach.paths import DataDir, resources_dir
 
@@ -54,7 +55,7 @@ class Services:
                 f"damaged file was kept as {backup.name} in {backup.parent}. Your recordings are untouched."
             )
         repo = Repository(conn, self.dirs.database, self.dirs.recordings)
-        if swept := repo.sweep_staged():
+        if swept := repo.files.sweep_staged():
             log.info("removed %d half-written file(s) left in %s", swept, self.dirs.recordings)
         try:
             from voicemail_coach.privacy import apply_retention
@@ -63,6 +64,13 @@ class Services:
         except StorageError as exc:  # a read-only or busy database: try again next time
             log.warning("old recordings were not deleted: %s", exc)
         return repo
+
+    @cached_property
+    def sessions(self):
+        """The one session store, on the repository's connection."""
+        from voicemail_coach.storage.sessions import SessionStore
+
+        return SessionStore(self.repo)
 
     @cached_property
     def scenarios(self) -> ScenarioSet:

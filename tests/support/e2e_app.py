@@ -8,6 +8,7 @@ process, so this runs apart from the offscreen tests). Prints JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -24,6 +25,7 @@ def main() -> int:
 
     from tests.support.pulse import VirtualMic
     from voicemail_coach.ui.app import build_window
+    from voicemail_coach.ui.state import Phase
 
     mic = VirtualMic().start()
     import sounddevice
@@ -66,7 +68,7 @@ def main() -> int:
         out["stop_to_saved_s"] = []
         for n in range(rounds):
             QTest.keyClick(w, Qt.Key_Space)
-            wait(lambda: w.state == w.RECORDING, 150)
+            wait(lambda: w.state.phase is Phase.RECORDING, 150)
             player = mic.play(wav)
             if n == 0:
                 wait(lambda: w.practice.recorder is not None and w.practice.recorder.elapsed > 14, 300)
@@ -75,15 +77,15 @@ def main() -> int:
             end = time.time() + 0.6
             wait(lambda: time.time() > end)
             QTest.keyClick(w, Qt.Key_Space)
-            wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
-            out["stop_to_visible_s"].append(round(w.last_stop_to_visible_s, 3))
-            out["stop_to_saved_s"].append(round(w.last_stop_to_saved_s, 3))
+            wait(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, 300)
+            out["stop_to_visible_s"].append(round(w.recording.last_stop_to_visible_s, 3))
+            out["stop_to_saved_s"].append(round(w.recording.last_stop_to_saved_s, 3))
             out.setdefault("engine", w.services.transcriber.label)
         shot("3-scorecard")
-        first_attempt = w.current
+        first_attempt = w.state.attempt
         QTest.keyClick(w, Qt.Key_E)
-        wait(lambda: getattr(w, "email_dialog", None) is not None and w.email_dialog.isVisible(), 120)
-        dialog = w.email_dialog
+        wait(lambda: w.review.email_dialog is not None and w.review.email_dialog.isVisible(), 120)
+        dialog = w.review.email_dialog
         for _ in range(30):
             app.processEvents()
             time.sleep(0.01)
@@ -109,21 +111,21 @@ def main() -> int:
         w.activateWindow()
         QTest.qWaitForWindowActive(w, 5000)
         QTest.keyClick(w, Qt.Key_T)
-        wait(lambda: w.touch_plan is not None, 120)
+        wait(lambda: w.state.touch is not None, 120)
         shot("10-touch2-record-view")
         w.activateWindow()  # no window manager hands focus back after a dialog
         QTest.qWaitForWindowActive(w, 5000)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.RECORDING, 150)
+        wait(lambda: w.state.phase is Phase.RECORDING, 150)
         player = mic.play(wav)
         wait(lambda: player.poll() is not None, 600)
         end = time.time() + 0.6
         wait(lambda: time.time() > end)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
+        wait(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, 300)
         shot("11-touch2-scorecard")
-        out["touch2"] = {i["id"]: i["passed"] for i in w.current["items"] if i["id"] in ("fresh_reason", "on_promised_day")}
-        out["touch2"]["touch"] = w.current["touch"]
+        out["touch2"] = {i["id"]: i["passed"] for i in w.state.attempt.items if i["id"] in ("fresh_reason", "on_promised_day")}
+        out["touch2"]["touch"] = w.state.attempt.touch
         QTest.keyClick(w, Qt.Key_R)
         end = time.time() + 1.5
         wait(lambda: time.time() > end)
@@ -131,29 +133,31 @@ def main() -> int:
         shot("4-replay-following")
         QTest.keyClick(w, Qt.Key_R)
         shot("5-scorecard-1920", (1920, 1080))
+        shot("30-scorecard-1110x690", (1110, 690))  # a laptop's default window: the checklist must still read
+        out["smallest_window"] = [w.width(), w.height()]
         w.resize(1280, 800)
         w.tabs.setCurrentIndex(1)
         shot("6-history")
-        out["attempt"] = first_attempt
+        out["attempt"] = dataclasses.asdict(first_attempt)
         out["history_rows"] = w.history.model.rowCount()
         if len(sys.argv) > 5:  # a recording whose second reading of the number trails off
             from PySide6.QtWidgets import QPushButton
 
             from voicemail_coach.ui.scorecard import ItemRow
 
-            before = w.current["id"]
-            w.grade_file(Path(sys.argv[5]))
-            wait(lambda: w.state == w.IDLE and w.current is not None and w.current["id"] != before, 600)
+            before = w.state.attempt.id
+            w.recording.grade_file(Path(sys.argv[5]))
+            wait(lambda: w.state.phase is Phase.IDLE and w.state.attempt is not None and w.state.attempt.id != before, 600)
             w.tabs.setCurrentIndex(0)
             shot("12-scorecard-unsure", (1600, 1000))
-            out["unsure_items"] = [i["id"] for i in w.current["items"] if i.get("status") == "unsure"]
-            rows = [w.scorecard.rows.itemAt(i).widget() for i in range(w.scorecard.rows.count())]
+            out["unsure_items"] = [i["id"] for i in w.state.attempt.items if i.get("status") == "unsure"]
+            rows = [w.page.scorecard.rows.itemAt(i).widget() for i in range(w.page.scorecard.rows.count())]
             unsure = [r for r in rows if isinstance(r, ItemRow) and r.item.get("status") == "unsure"]
             if unsure:
                 button = next(b for b in unsure[0].findChildren(QPushButton) if b.text() == "I didn't")
                 QTest.mouseClick(button, Qt.LeftButton)
                 shot("13-scorecard-marked", (1600, 1000))
-            out["marks"] = w.services.repo.labels(w.current["id"])
+            out["marks"] = {k: m.to_json() for k, m in w.services.repo.labels(w.state.attempt.id).items()}
     finally:
         w.close()
         mic.stop()

@@ -38,9 +38,8 @@ def main() -> int:
     from tests.support.corpus import load_corpus
     from tests.support.pulse import VirtualMic
     from tests.support.synth import synthesize
-    from voicemail_coach.storage.sessions import SessionStore
     from voicemail_coach.ui.app import build_window
-    from voicemail_coach.ui.review import SESSIONS_TAB
+    from voicemail_coach.ui.state import Phase, Tab
 
     corpus = {v.id: v for v in load_corpus()}
     voices = {name: synthesize(spoken_as(corpus[vid].text, name, company, phone), cache, voice=n)
@@ -80,12 +79,12 @@ def main() -> int:
     def record(wav: Path):
         focus()
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.RECORDING, 150)
+        wait(lambda: w.state.phase is Phase.RECORDING, 150)
         player = mic.play(wav)
         wait(lambda: player.poll() is not None, 600)
         settle(0.6)
         QTest.keyClick(w, Qt.Key_Space)
-        wait(lambda: w.state == w.IDLE and w.stack.currentIndex() == 1, 300)
+        wait(lambda: w.state.phase is Phase.IDLE and w.page.stack.currentIndex() == 1, 300)
 
     out: dict = {}
     try:
@@ -101,11 +100,11 @@ def main() -> int:
             d.pass_mark.setValue(80)
             settle(0.2)
             d.grab().save(str(shots / "20-new-session-dialog.png"))
-            d._accept()
+            d.create_button.click()
 
         QTimer.singleShot(300, fill_session)
-        w.new_session()
-        session = SessionStore(w.services.repo).find("Spring cohort")
+        w.sessions.new_session()
+        session = w.services.sessions.find("Spring cohort")
         out["session_reps"] = sorted(w.services.repo.rep_by_id(r).profile.name for r in session.rep_ids)
         shot("21-board-empty")
         view = w.sessions_view
@@ -113,20 +112,20 @@ def main() -> int:
         col = view.board.track.index(SCENARIO)
         for name, *_ in REPS:
             focus()
-            w.tabs.setCurrentIndex(SESSIONS_TAB)
+            w.tabs.setCurrentIndex(Tab.SESSIONS)
             view.table.setCurrentCell(rep_rows[name], col)
             view.table.setFocus()
             QTest.keyClick(view.table, Qt.Key_Return)
-            wait(lambda: w.tabs.currentIndex() == 0 and w.rep.profile.name == name, 120)
+            wait(lambda: w.tabs.currentIndex() == 0 and w.state.rep.profile.name == name, 120)
             if name == REPS[0][0]:
                 shot("22-rep-turn-record-view")
             record(voices[name])
             if name == REPS[1][0]:
                 shot("23-rep-scorecard-in-session")
                 # the trainer leaves a comment where the check-in is heard
-                flagged = next((i for i in w.current["items"] if i["id"] == "no_check_in"), {})
+                flagged = next((i for i in w.state.attempt.items if i["id"] == "no_check_in"), {})
                 at = flagged.get("flagged_start") or 2.0
-                w.play_from(at)
+                w.review.play_from(at)
                 settle(0.3)
                 w.player.pause()
 
@@ -139,21 +138,21 @@ def main() -> int:
                 QTimer.singleShot(300, fill_comment)
                 focus()
                 QTest.keyClick(w, Qt.Key_C)
-                wait(lambda: w.comments.list.count() >= 1 and w.comments.list.item(0).data(Qt.UserRole), 120)
+                wait(lambda: w.page.comments.list.count() >= 1 and w.page.comments.list.item(0).data(Qt.UserRole), 120)
                 shot("24-comment-added")
             focus()
             QTest.keyClick(w, Qt.Key_B)
-            wait(lambda: w.tabs.currentIndex() == SESSIONS_TAB, 120)
+            wait(lambda: w.tabs.currentIndex() == Tab.SESSIONS, 120)
         shot("25-board-after-turns")
         # the exemplar, recorded by the trainer
         view.table.setCurrentCell(0, col)
         view.exemplar_button.click()
-        wait(lambda: w.rep.profile.name == TRAINER[0], 120)
+        wait(lambda: w.state.rep.profile.name == TRAINER[0], 120)
         shot("26-exemplar-record-view")
         record(voices[TRAINER[0]])
-        session = SessionStore(w.services.repo).get(session.id)
+        session = w.services.sessions.get(session.id)
         out["exemplar_id"] = session.exemplars.get(SCENARIO)
-        w.tabs.setCurrentIndex(SESSIONS_TAB)
+        w.tabs.setCurrentIndex(Tab.SESSIONS)
         wait(lambda: w.sessions_view.board is not None)
         shot("27-board-with-exemplar")
         out["board"] = {name: {"best": c.best, "attempts": c.attempts, "passed": c.passed}
@@ -164,14 +163,14 @@ def main() -> int:
         view.table.setFocus()
         QTest.keyClick(view.table, Qt.Key_X)
         wait(lambda: w.tabs.currentIndex() == 2, 120)
-        out["compared"] = [c.row["id"] for c in w.compare_view.columns]
+        out["compared"] = [c.row.id for c in w.compare_view.columns]
         shot("28-compare-with-exemplar")
         # reports: the user picks where to save them
         reports = {}
         for fmt in ("pdf", "csv"):
             target = shots.parent / f"spring-cohort.{fmt}"
             QFileDialog.getSaveFileName = staticmethod(lambda *a, t=target, **k: (str(t), ""))
-            w.export_session(session.id, fmt)
+            w.exports.session(session.id, fmt)
             reports[fmt] = str(target)
         out["reports"] = reports
         with open(reports["csv"], newline="") as fh:

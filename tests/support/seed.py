@@ -6,11 +6,10 @@ import json
 import random
 import time
 
+from tests.support.corpus import load_corpus
 from voicemail_coach.core.grader import grade
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.transcript import Transcript
-
-from tests.support.corpus import load_corpus
 
 
 def graded_corpus(services) -> list[tuple[dict, list[dict]]]:
@@ -39,7 +38,7 @@ def seed_history(services, attempts: int = 10_000, reps: int = 30, seed: int = 7
                      result["transcript"], json.dumps(words), json.dumps(result["items"]),
                      json.dumps(result["metrics"]), created))
     conn = services.repo.conn
-    with services.repo._lock:
+    with services.repo.lock:
         conn.execute("BEGIN")
         conn.executemany(
             """INSERT INTO attempts(rep_id, scenario_id, score, duration_s, transcript, words_json, items_json,

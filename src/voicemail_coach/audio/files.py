@@ -95,3 +95,14 @@ def load_for_speech(path: Path) -> np.ndarray:
     if float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) < SILENCE_RMS:
         raise AudioFileError(f"{path.name} is silent: no speech detected")
     return audio.astype(np.float32, copy=False)
+
+
+def read_for_playback(path: Path | str) -> tuple[np.ndarray, int]:
+    """A saved recording as mono float32 samples at its own rate, for replay and waveforms."""
+    import soundfile
+
+    try:
+        audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except Exception as exc:
+        raise AudioFileError(f"cannot play {Path(path).name}: {exc}") from None
+    return audio.mean(axis=1).astype(np.float32), rate

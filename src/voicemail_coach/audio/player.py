@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import soundfile
+
+from voicemail_coach.audio.files import AudioFileError, read_for_playback
 
 
 class PlayerError(RuntimeError):
@@ -28,11 +29,9 @@ class Player:
     def load(self, path: Path | str) -> float:
         self.stop()
         try:
-            audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-        except Exception as exc:
-            raise PlayerError(f"cannot play {Path(path).name}: {exc}") from None
-        self._audio = audio.mean(axis=1).astype(np.float32)
-        self.samplerate = rate
+            self._audio, self.samplerate = read_for_playback(path)
+        except AudioFileError as exc:
+            raise PlayerError(str(exc)) from None
         self._pos = 0
         return self.duration
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voicemail_coach.core.records import ItemOutcome
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -32,18 +34,18 @@ class Board:
                 if self.cell(r, s).best_id is not None]
 
 
-def build_board(pass_mark: int, reps: list[tuple[int, str]], track: list[str], outcomes: list[dict]) -> Board:
+def build_board(pass_mark: int, reps: list[tuple[int, str]], track: list[str], outcomes: list[ItemOutcome]) -> Board:
     """``outcomes`` are the session's attempts ({id, rep_id, scenario_id, score}); others are ignored."""
     board = Board(pass_mark, reps, track)
     wanted = {r for r, _ in reps}
     on_track = set(track)
-    groups: dict[tuple[int, str], list[dict]] = {}
+    groups: dict[tuple[int, str], list] = {}
     for o in outcomes:
-        if o["rep_id"] in wanted and o["scenario_id"] in on_track:
-            groups.setdefault((o["rep_id"], o["scenario_id"]), []).append(o)
+        if o.rep_id in wanted and o.scenario_id in on_track:
+            groups.setdefault((o.rep_id, o.scenario_id), []).append(o)
     for key, tries in groups.items():
-        scored = [t for t in tries if t["score"] is not None]
-        top = max(scored, key=lambda t: (t["score"], -t["id"]), default=None)
-        board.cells[key] = Cell(top["score"] if top else None, top["id"] if top else None, len(tries),
-                                bool(top) and top["score"] >= pass_mark)
+        scored = [t for t in tries if t.score is not None]
+        top = max(scored, key=lambda t: (t.score, -t.id), default=None)
+        board.cells[key] = Cell(top.score if top else None, top.id if top else None, len(tries),
+                                bool(top) and top.score >= pass_mark)
     return board

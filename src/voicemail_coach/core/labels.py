@@ -7,17 +7,18 @@ coach decided, except items it was unsure of, which stay unlabelled.
 
 from __future__ import annotations
 
+from voicemail_coach.core.records import Mark
 from voicemail_coach.core.rubric import CONTENT_ITEMS
 
 
-def attempt_labels(items: list[dict], marks: dict[str, dict]) -> tuple[dict[str, bool], list[str]]:
+def attempt_labels(items: list[dict], marks: dict[str, Mark]) -> tuple[dict[str, bool], list[str]]:
     """({item id: should pass}, [item ids left unlabelled]) for the contract items."""
     by_id = {i["id"]: i for i in items}
     labels: dict[str, bool] = {}
     unlabelled: list[str] = []
     for item_id in CONTENT_ITEMS:
         if item_id in marks:
-            labels[item_id] = bool(marks[item_id]["said"])
+            labels[item_id] = marks[item_id].said
         elif item_id in by_id and by_id[item_id].get("status") != "unsure":
             labels[item_id] = bool(by_id[item_id]["passed"])
         else:
@@ -50,11 +51,11 @@ def corpus_entry(attempt_id: int, audio: str | None, transcript: str, rep: dict,
     return "\n".join(lines)
 
 
-def mark_note(mark: dict) -> str:
+def mark_note(mark: Mark) -> str:
     """How a mark reads: 'Marked “said it” by Dave Kowalski (rep), 2026-11-27'.
 
     ``said`` means the item should pass: for a "no …" item, that the phrase was not said.
     """
-    negative = str(mark.get("item_id", "")).startswith("no_")
-    said = ("not said" if mark["said"] else "said") if negative else ("said it" if mark["said"] else "not said")
-    return f"Marked “{said}” by {mark.get('marker') or 'someone'} ({mark.get('role', 'rep')}), {str(mark.get('created_at', ''))[:10]}"
+    negative = mark.item_id.startswith("no_")
+    said = ("not said" if mark.said else "said") if negative else ("said it" if mark.said else "not said")
+    return f"Marked “{said}” by {mark.marker or 'someone'} ({mark.role}), {mark.created_at[:10]}"

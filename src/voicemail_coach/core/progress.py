@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voicemail_coach.core.records import ItemOutcome
 from voicemail_coach.core.rubric import Rubric
 
 
@@ -38,17 +39,19 @@ class Progress:
     rates: list[ItemRate]  # checklist order
     bests: list[Best]  # best first
     most_missed: ItemRate | None
+    point_ids: tuple[int, ...] = ()  # the attempt behind each point
 
     @property
     def attempts(self) -> int:
         return len(self.points)
 
 
-def item_rates(outcomes: list[dict], rubric: Rubric) -> list[ItemRate]:
-    """Pass counts per item over the outcomes, in the playbook's order (items never graded are left out)."""
+def item_rates(checklists: list[dict[str, bool]], rubric: Rubric) -> list[ItemRate]:
+    """Pass counts per item over attempts' checklists ({item id: passed}), in the playbook's order (items never
+    graded are left out)."""
     counts: dict[str, list[int]] = {}
-    for o in outcomes:
-        for item_id, passed in o["items"].items():
+    for checklist in checklists:
+        for item_id, passed in checklist.items():
             c = counts.setdefault(item_id, [0, 0])
             c[0] += bool(passed)
             c[1] += 1
@@ -59,22 +62,23 @@ def item_rates(outcomes: list[dict], rubric: Rubric) -> list[ItemRate]:
     return rates
 
 
-def best_per_scenario(outcomes: list[dict]) -> list[Best]:
-    best: dict[str | None, dict] = {}
+def best_per_scenario(outcomes: list[ItemOutcome]) -> list[Best]:
+    best: dict[str | None, ItemOutcome] = {}
     counts: dict[str | None, int] = {}
     for o in outcomes:
-        key = o["scenario_id"]
+        key = o.scenario_id
         counts[key] = counts.get(key, 0) + 1
-        if o["score"] is not None and (key not in best or o["score"] > best[key]["score"]):
+        if o.score is not None and (key not in best or o.score > best[key].score):
             best[key] = o  # the first to reach a score keeps it: a later tie is not a new best
-    return sorted((Best(k, v["score"], v["id"], counts[k]) for k, v in best.items()),
+    return sorted((Best(k, v.score, v.id, counts[k]) for k, v in best.items()),
                   key=lambda b: (-b.score, b.scenario_id or ""))
 
 
-def progress(outcomes: list[dict], rubric: Rubric) -> Progress:
-    points = [(o["created_at"], o["score"]) for o in outcomes if o["score"] is not None]
-    rates = item_rates(outcomes, rubric)
+def progress(outcomes: list[ItemOutcome], rubric: Rubric) -> Progress:
+    scored = [o for o in outcomes if o.score is not None]
+    points = [(o.created_at, o.score) for o in scored]
+    rates = item_rates([o.items for o in outcomes], rubric)
     # the item missed most often (by count, then rate); delivery and content alike, as the rep hears them
     missed = [r for r in rates if r.total - r.passed > 0]
     most = max(missed, key=lambda r: (r.total - r.passed, 1 - r.rate), default=None)
-    return Progress(points, rates, best_per_scenario(outcomes), most)
+    return Progress(points, rates, best_per_scenario(outcomes), most, tuple(o.id for o in scored))

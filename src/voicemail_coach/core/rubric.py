@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 CONTENT_ITEMS = (
@@ -98,9 +97,3 @@ def load_rubric(path: Path) -> Rubric:
         raise RubricError(f"{path.name}: {exc}") from None
     return parse_rubric(data, path.name)
 
-
-@lru_cache(maxsize=1)
-def default_rubric() -> Rubric:
-    from voicemail_coach.paths import resources_dir
-
-    return load_rubric(resources_dir() / "playbooks" / "default.toml")

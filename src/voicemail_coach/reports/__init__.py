@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voicemail_coach.reports.errors import ReportError
+
+__all__ = ["FORMATS", "ReportError", "write_report"]
 FORMATS = ("pdf", "csv")
 
 
@@ -11,7 +14,6 @@ def write_report(report, fmt: str, path: Path) -> Path:
     """Write a SessionReport or RepReport as ``fmt`` (pdf or csv) to ``path``; returns the path."""
     from voicemail_coach.reports.build import SessionReport
     from voicemail_coach.reports.render import rep_csv, rep_html, session_csv, session_html
-    from voicemail_coach.storage.db import StorageError
 
     is_session = isinstance(report, SessionReport)
     path = Path(path)
@@ -19,7 +21,7 @@ def write_report(report, fmt: str, path: Path) -> Path:
         try:
             path.write_text(session_csv(report) if is_session else rep_csv(report), encoding="utf-8", newline="")
         except OSError as exc:
-            raise StorageError(f"could not write {path}: {exc.strerror}") from None
+            raise ReportError(f"could not write {path}: {exc.strerror}") from None
     elif fmt == "pdf":
         from voicemail_coach.reports.pdf import write_pdf
 

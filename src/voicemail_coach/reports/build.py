@@ -4,14 +4,13 @@ or one rep's progress and best scorecards. Rendering is elsewhere (CSV/HTML, the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voicemail_coach.core.board import Board, build_board
 from voicemail_coach.core.progress import ItemRate, Progress, item_rates, progress
+from voicemail_coach.core.records import Comment, HistoryFilter, Mark, Rep, Session
 from voicemail_coach.core.redact import mask_item, mask_text
 from voicemail_coach.services import Services
-from voicemail_coach.storage.repository import HistoryFilter, Rep
-from voicemail_coach.storage.sessions import Session
 
 
 @dataclass
@@ -27,8 +26,8 @@ class AttemptCard:
     items: list[dict]
     transcript: str
     metrics: dict
-    comments: list[dict] = field(default_factory=list)
-    marks: dict[str, dict] = field(default_factory=dict)  # item id -> the mark that counts
+    comments: list[Comment] = field(default_factory=list)
+    marks: dict[str, Mark] = field(default_factory=dict)  # item id -> the mark that counts
 
 
 @dataclass
@@ -62,14 +61,14 @@ def card(services: Services, attempt_id: int, titles: dict[str, str] | None = No
     if row is None:
         return None
     titles = titles if titles is not None else services.scenarios.titles()
-    sid = row["scenario_id"]
-    items, transcript, comments = row["items"], row["transcript"], services.repo.comments(row["id"])
+    sid = row.scenario_id
+    items, transcript, comments = row.items, row.transcript, services.repo.comments(row.id)
     if mask:
         items, transcript = [mask_item(i) for i in items], mask_text(transcript)
-        comments = [{**c, "text": mask_text(c["text"])} for c in comments]
-    return AttemptCard(row["id"], row["rep"] or "", sid, titles.get(sid or "", sid or "no scenario"),
-                       row["created_at"], row["score"] or 0, items, transcript, row["metrics"],
-                       comments, services.repo.labels(row["id"]))
+        comments = [replace(c, text=mask_text(c.text)) for c in comments]
+    return AttemptCard(row.id, row.rep or "", sid, titles.get(sid or "", sid or "no scenario"),
+                       row.created_at, row.score or 0, items, transcript, row.metrics,
+                       comments, services.repo.labels(row.id))
 
 
 def board_for(services: Services, session: Session) -> Board:
@@ -83,7 +82,7 @@ def session_report(services: Services, session: Session, mask: bool = False) -> 
     titles = services.scenarios.titles()
     board = board_for(services, session)
     cards = [c for _, _, aid in board.best_ids() if (c := card(services, aid, titles, mask))]
-    rates = item_rates([{"items": {i["id"]: i["passed"] for i in c.items}} for c in cards], services.rubric)
+    rates = item_rates([{i["id"]: i["passed"] for i in c.items} for c in cards], services.rubric)
     exemplars = {sid: c for sid, aid in session.exemplars.items() if (c := card(services, aid, titles, mask))}
     trainer = services.repo.rep_by_id(session.trainer_id)
     return SessionReport(session.name, session.created_at, session.pass_mark,

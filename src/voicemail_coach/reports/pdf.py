@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from voicemail_coach.storage.db import StorageError
+from voicemail_coach.reports.errors import ReportError
 
 
 def _gui_app():
@@ -42,6 +42,6 @@ def write_pdf(html: str, path: Path, title: str = "Voicemail Coach report") -> i
     del writer  # finishes the file
     if not tmp.is_file() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"could not write the PDF to {path}; check the folder exists and has space")
+        raise ReportError(f"could not write the PDF to {path}; check the folder exists and has space")
     tmp.replace(path)
     return pages

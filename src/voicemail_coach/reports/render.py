@@ -14,7 +14,7 @@ from voicemail_coach.core.progress import ItemRate
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
 
-GREEN, AMBER, RED, GREY = "#16a34a", "#d97706", "#dc2626", "#6b7280"
+GREEN, AMBER, RED, GREY = "#16a34a", "#b45309", "#dc2626", "#6b7280"
 DELIVERY = ("length", "pace", "fillers")
 
 
@@ -53,10 +53,10 @@ def rep_csv(report: RepReport) -> str:
     w = csv.writer(out)
     w.writerow(["rep", "attempt_id", "created_at", "scenario_id", "scenario", "score", *item_ids])
     for o in report.attempts:
-        sid = o["scenario_id"] or ""
-        w.writerow([report.rep, o["id"], o["created_at"], sid, report.titles.get(sid, sid),
-                    "" if o["score"] is None else o["score"],
-                    *["" if i not in o["items"] else int(o["items"][i]) for i in item_ids]])
+        sid = o.scenario_id or ""
+        w.writerow([report.rep, o.id, o.created_at, sid, report.titles.get(sid, sid),
+                    "" if o.score is None else o.score,
+                    *["" if i not in o.items else int(o.items[i]) for i in item_ids]])
     return out.getvalue()
 
 
@@ -75,7 +75,7 @@ _HEAD = """<html><head><style>
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #111827; }
 h1 { font-size: 20pt; margin-bottom: 2px; } h2 { font-size: 14pt; margin-top: 18px; }
 h3 { font-size: 11pt; margin-top: 12px; margin-bottom: 4px; }
-.muted { color: #6b7280; } .pass { color: #16a34a; } .fail { color: #dc2626; } .unsure { color: #d97706; }
+.muted { color: #6b7280; } .pass { color: #16a34a; } .fail { color: #dc2626; } .unsure { color: #b45309; }
 .ev { color: #166534; } .tip { color: #92400e; }
 th { background: #f3f4f6; text-align: left; }
 </style></head><body>"""
@@ -113,7 +113,7 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
         rows.append(f"<tr><td class='{'pass' if passed else ('unsure' if unsure else 'fail')}'><b>{sign}</b></td>"
                     f"<td><b>{_e(it['label'])}</b><br>{detail}</td></tr>")
     comments = "".join(
-        f"<li><b>{mmss(cm.get('at_s'))}</b> {_e(cm.get('author') or 'Trainer')}: {_e(cm['text'])}</li>"
+        f"<li><b>{mmss(cm.at_s)}</b> {_e(cm.author or 'Trainer')}: {_e(cm.text)}</li>"
         for cm in c.comments)
     m = c.metrics or {}
     facts = []

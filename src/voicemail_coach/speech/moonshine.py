@@ -19,6 +19,7 @@ START, END = 1, 2
 HEADS, HEAD_DIM = 8, 52
 TOKENS_PER_SECOND = 6.5  # Moonshine's own bound on how much text a second of speech can hold
 WORD_START = "\u2581"
+MUSIC = frozenset("\u266a\u266b\u266c")  # ♪ ♫ ♬
 TAIL_PADS = (SAMPLE_RATE // 10, SAMPLE_RATE * 3 // 10, 0)  # silence after a chunk, first choice first
 MIN_TOKENS_PER_SECOND = 1.5  # fewer means the decoder stopped early (speech runs at 3-5 tokens a second)
 CONFIDENT = -0.3  # mean token log-probability below which a reading is tried again (good ones: -0.1 to -0.25)
@@ -26,6 +27,11 @@ READINGS = 1  # tails always decoded before a confident reading is accepted (mor
 
 
 def load_tokens(path: Path) -> list[str]:
+    """The vocabulary as text (for matching hinted names); see load_token_bytes."""
+    return [t.decode("utf-8", "replace") for t in load_token_bytes(path)]
+
+
+def load_token_bytes(path: Path) -> list[bytes]:
     """tokenizer.bin: one length byte (two when the first has its top bit set), then the token's bytes."""
     data = path.read_bytes()
     tokens, i = [], 0
@@ -37,7 +43,29 @@ def load_tokens(path: Path) -> list[str]:
             i += 1
         tokens.append(data[i : i + n])
         i += n
-    return [t.decode("utf-8", "replace") for t in tokens]
+    return tokens
+
+
+def words_from_tokens(pieces: list[bytes], probs: list[float]) -> list[tuple[str, float]]:
+    """Token bytes joined into words, each with its least sure token's probability. A character may be split
+    over several byte tokens, so bytes are joined before decoding; bytes that never form a character (the
+    decoder trailing off into noise) are dropped rather than shown as "�"."""
+    start = WORD_START.encode()
+    words: list[list] = []  # [bytes, lowest probability]
+    for raw, p in zip(pieces, probs):
+        if raw.startswith(start) or not words:
+            words.append([raw, p])
+        else:
+            words[-1][0] += raw
+            words[-1][1] = min(words[-1][1], p)
+    decoded = [(b.decode("utf-8", "ignore").lstrip(WORD_START).strip(), p) for b, p in words]
+    out = []
+    for w, p in decoded:
+        if MUSIC.intersection(w):  # the decoder took noise for a song: what follows is lyrics, not speech
+            break
+        if w:
+            out.append((w, p))
+    return out
 
 
 def _syllables(word: str) -> float:
@@ -112,6 +140,7 @@ class MoonshineTranscriber(Transcriber):
         self._threads = cpu_threads or default_threads()
         self._encoder = self._decoder = None
         self._tokens: list[str] = []
+        self._token_bytes: list[bytes] = []
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
         self.files: MoonshineFiles | None = None
@@ -143,7 +172,8 @@ class MoonshineTranscriber(Transcriber):
             self._decoder = ort.InferenceSession(str(folder / "decoder_model_merged.onnx"), options, providers=providers)
             self._past_names = [i.name for i in self._decoder.get_inputs() if i.name.startswith("past_key_values")]
             self._present_names = [o.name for o in self._decoder.get_outputs()][1:]
-            self._tokens = load_tokens(folder / "tokenizer.bin")
+            self._token_bytes = load_token_bytes(folder / "tokenizer.bin")
+            self._tokens = [t.decode("utf-8", "replace") for t in self._token_bytes]
             self._ids = {t: i for i, t in enumerate(self._tokens)}
             _release_freed_memory()  # the graphs' protobufs are gone; give their pages back
             self.load_seconds = time.perf_counter() - t0
@@ -152,14 +182,8 @@ class MoonshineTranscriber(Transcriber):
         if len(audio) < SAMPLE_RATE // 10:
             return []
         tokens, probs = self._steady_decode(audio.astype(np.float32, copy=False), self.hint_tokens(hints))
-        pieces: list[tuple[str, float]] = []  # (word, lowest token probability)
-        for tok, p in zip(tokens, probs):
-            text = self._tokens[tok] if tok < len(self._tokens) else ""
-            if text.startswith(WORD_START) or not pieces:
-                pieces.append((text.lstrip(WORD_START), p))
-            else:
-                pieces[-1] = (pieces[-1][0] + text, min(pieces[-1][1], p))
-        pieces = [(w.strip(), p) for w, p in pieces if w.strip()]
+        known = len(self._token_bytes)
+        pieces = words_from_tokens([self._token_bytes[t] if t < known else b"" for t in tokens], probs)
         spans = word_times(audio, [_syllables(w) for w, _ in pieces])
         return [
             Word(w, round(a + offset, 3), round(b + offset, 3), round(float(p), 3))

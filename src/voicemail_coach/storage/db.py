@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import wraps
 from pathlib import Path
 
 
@@ -205,3 +206,18 @@ def _migrate(conn: sqlite3.Connection) -> None:
     except Exception:
         conn.execute("ROLLBACK")
         raise
+
+
+def guarded(fn):
+    """One thread at a time on the shared connection (``self.lock``), and database errors as plain
+    StorageErrors naming ``self.db_path``."""
+
+    @wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        try:
+            with self.lock:
+                return fn(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(explain_error(exc, self.db_path)) from None
+
+    return wrapper

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from voicemail_coach.core import limits
-from voicemail_coach.storage.db import StorageError
-from voicemail_coach.storage.repository import Repository, guarded
+from voicemail_coach.core.records import Session
+from voicemail_coach.storage.db import StorageError, guarded
+from voicemail_coach.storage.repository import Repository
 
-
-@dataclass
-class Session:
-    id: int
-    name: str
-    pass_mark: int
-    trainer_id: int | None
-    created_at: str
-    rep_ids: list[int] = field(default_factory=list)
-    track: list[str] = field(default_factory=list)  # scenario ids, in order
-    exemplars: dict[str, int] = field(default_factory=dict)  # scenario id -> attempt id
+__all__ = ["Session", "SessionStore"]
 
 
 class SessionStore:
@@ -27,7 +16,7 @@ class SessionStore:
     def __init__(self, repo: Repository):
         self.repo = repo
         self.conn = repo.conn
-        self._lock = repo._lock
+        self.lock = repo.lock
         self.db_path = repo.db_path
 
     @guarded
@@ -110,13 +99,30 @@ class SessionStore:
     @guarded
     def restore(self, snapshot: tuple[Session, list[int]]) -> None:
         """Undo delete(): the same session, id, track, exemplars and attempts."""
-        s, attempts = snapshot
+        self.add(*snapshot)
+
+    @guarded
+    def add(self, s: Session, attempt_ids: list[int]) -> int:
+        """Store a whole session (with its id when it has one, as an undo does; a new one as an import does)
+        and count ``attempt_ids`` in it. Returns its id."""
         with self.repo.transaction():
-            self.conn.execute("INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at) VALUES (?,?,?,?,?)",
-                              (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at))
-            self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
-                                  [(s.id, r) for r in s.rep_ids])
+            session_id = self.conn.execute(
+                "INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at) "
+                "VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+                (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at)).lastrowid
+            self.conn.executemany("INSERT OR IGNORE INTO session_reps(session_id, rep_id) VALUES (?,?)",
+                                  [(session_id, r) for r in s.rep_ids])
             self.conn.executemany(
-                "INSERT INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
-                [(s.id, n, sid, s.exemplars.get(sid)) for n, sid in enumerate(s.track)])
-            self.conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?", [(s.id, a) for a in attempts])
+                "INSERT OR IGNORE INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
+                [(session_id, n, sid, s.exemplars.get(sid)) for n, sid in enumerate(s.track)])
+            self.conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?",
+                                  [(session_id, a) for a in attempt_ids])
+        return session_id
+
+    def free_name(self, name: str) -> str:
+        """``name``, or ``name (imported)``, ``(imported 2)`` … when a session already has it."""
+        base, n = name, 1
+        while self.find(name) is not None:
+            n += 1
+            name = f"{base} (imported{'' if n == 2 else f' {n - 1}'})"
+        return name

@@ -49,7 +49,7 @@ def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engin
 
 def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir: Path | None = None,
         engine: str | None = None) -> int:
-    from voicemail_coach.storage.db import StorageError
+    from voicemail_coach.storage import StorageError
 
     t0 = time.perf_counter()
     try:
@@ -82,5 +82,5 @@ def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir:
 
         ready_or_wait()
         return app.exec()
-    window.ensure_profile()
+    window.reps.ensure()
     return app.exec()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.core import limits
+from voicemail_coach.core.records import Comment
 from voicemail_coach.core.transcript import mmss
 
 
@@ -74,13 +75,13 @@ class CommentsPanel(QWidget):
         self.list.itemClicked.connect(self._activated)
         QShortcut(QKeySequence.Delete, self.list, self._delete, context=Qt.WidgetShortcut)
 
-    def set_comments(self, comments: list[dict]) -> None:
+    def set_comments(self, comments: list[Comment]) -> None:
         self.list.clear()
         for c in comments:
-            item = QListWidgetItem(f"{mmss(c['at_s'])}   {c['author'] or 'Trainer'}: {c['text']}")
-            item.setData(Qt.UserRole, c["id"])
-            item.setData(Qt.UserRole + 1, c["at_s"])
-            item.setToolTip(f"{c['text']}\n— {c['author'] or 'Trainer'}, {c['created_at'].replace('T', ' ').rstrip('Z')}")
+            item = QListWidgetItem(f"{mmss(c.at_s)}   {c.author or 'Trainer'}: {c.text}")
+            item.setData(Qt.UserRole, c.id)
+            item.setData(Qt.UserRole + 1, c.at_s)
+            item.setToolTip(f"{c.text}\n— {c.author or 'Trainer'}, {c.created_at.replace('T', ' ').rstrip('Z')}")
             self.list.addItem(item)
         if not comments:
             placeholder = QListWidgetItem("No comments yet. Press C to add one at the current moment.")

@@ -6,17 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import soundfile
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
 )
 
+from voicemail_coach.audio.files import AudioFileError, read_for_playback
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.core.labels import mark_note
+from voicemail_coach.core.records import Comment, Mark, SavedAttempt
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.meters import Waveform
-from voicemail_coach.ui.scorecard import FAIL_COLOR, PASS_COLOR, UNSURE_COLOR, TranscriptView, score_color
+from voicemail_coach.ui.scorecard import TranscriptView
+from voicemail_coach.ui.style import AMBER as UNSURE_COLOR
+from voicemail_coach.ui.style import FAIL_COLOR, PASS_COLOR, score_color
 
 GAINED_BG, LOST_BG = "#dcfce7", "#fee2e2"
 METRICS = (("duration_s", "Length", "{:.0f} s", None), ("words_per_minute", "Pace", "{:.0f} wpm", None),
@@ -35,7 +38,7 @@ def _delta(value, base, better: int | None = 1, fmt: str = "{:+.0f}") -> str:
 class _Column:
     """The widgets of one attempt's column that change while it plays."""
 
-    def __init__(self, row: dict):
+    def __init__(self, row: SavedAttempt):
         self.row = row
         self.waveform = Waveform()
         self.waveform.setMinimumHeight(48)
@@ -78,9 +81,9 @@ class CompareView(QWidget):
         self.timer = QTimer(self, interval=60)
         self.timer.timeout.connect(self._tick)
 
-    def show_attempts(self, rows: list[dict], titles: dict[str, str], comments: dict[int, list[dict]],
+    def show_attempts(self, rows: list[SavedAttempt], titles: dict[str, str], comments: dict[int, list[Comment]],
                       labels: dict[str, str], exemplar_ids: set[int] = frozenset(),
-                      marks: dict[int, dict[str, dict]] | None = None) -> None:
+                      marks: dict[int, dict[str, Mark]] | None = None) -> None:
         """``marks``: per attempt id, the mark that counts per item."""
         marks = marks or {}
         self.stop()
@@ -94,51 +97,51 @@ class CompareView(QWidget):
         r = 0
         for c, (col, row) in enumerate(zip(self.columns, rows), start=1):
             grid.setColumnStretch(c, 1)
-            grid.addWidget(self._header(row, base, titles, row["id"] in exemplar_ids, c == 1), r, c)
+            grid.addWidget(self._header(row, base, titles, row.id in exemplar_ids, c == 1), r, c)
         r += 1
         for c, col in enumerate(self.columns, start=1):
             grid.addWidget(self._player_strip(col, c - 1), r, c)
         r += 1
         grid.addWidget(self._section("Checklist"), r, 0)
         r += 1
-        order = [i["id"] for i in base["items"]]
+        order = [i["id"] for i in base.items]
         for row in rows[1:]:
-            order += [i["id"] for i in row["items"] if i["id"] not in order]
+            order += [i["id"] for i in row.items if i["id"] not in order]
         for item_id in order:
             name = QLabel(labels.get(item_id, item_id))
             name.setWordWrap(True)
             name.setObjectName("itemLabel")
             grid.addWidget(name, r, 0, Qt.AlignTop)
-            first = next((i for i in base["items"] if i["id"] == item_id), None)
+            first = next((i for i in base.items if i["id"] == item_id), None)
             for c, row in enumerate(rows, start=1):
-                item = next((i for i in row["items"] if i["id"] == item_id), None)
-                mark = marks.get(row["id"], {}).get(item_id)
+                item = next((i for i in row.items if i["id"] == item_id), None)
+                mark = marks.get(row.id, {}).get(item_id)
                 grid.addWidget(self._item_cell(item, first if c > 1 else None, mark), r, c)
             r += 1
         grid.addWidget(self._section("Delivery"), r, 0)
         r += 1
         for key, label, fmt, better in METRICS:
             grid.addWidget(QLabel(label), r, 0)
-            b = base["metrics"].get(key)
+            b = base.metrics.get(key)
             for c, row in enumerate(rows, start=1):
-                v = row["metrics"].get(key)
+                v = row.metrics.get(key)
                 cell = QLabel(("—" if v is None else fmt.format(v)) + (_delta(v, b, better) if c > 1 else ""))
                 grid.addWidget(cell, r, c)
             r += 1
         grid.addWidget(self._section("Transcript"), r, 0)
         r += 1
         for c, (col, row) in enumerate(zip(self.columns, rows), start=1):
-            col.transcript.set_content(row["words"], row["items"], row["transcript"])
+            col.transcript.set_content(row.words, row.items, row.transcript)
             col.transcript.seek.connect(lambda s, i=c - 1: self.play_column(i, s))
             grid.addWidget(col.transcript, r, c)
         r += 1
         grid.addWidget(self._section("Trainer comments"), r, 0)
         r += 1
         for c, row in enumerate(rows, start=1):
-            notes = comments.get(row["id"], [])
+            notes = comments.get(row.id, [])
             text = "<br>".join(
-                f"<a href='{n['at_s'] if n['at_s'] is not None else 0}'>{mmss(n['at_s'] or 0)}</a> "
-                f"<b>{_esc(n['author'] or 'Trainer')}</b>: {_esc(n['text'])}" for n in notes) or "—"
+                f"<a href='{n.at_s or 0}'>{mmss(n.at_s or 0)}</a> "
+                f"<b>{_esc(n.author or 'Trainer')}</b>: {_esc(n.text)}" for n in notes) or "—"
             label = QLabel(text)
             label.setWordWrap(True)
             label.setTextFormat(Qt.RichText)
@@ -158,26 +161,26 @@ class CompareView(QWidget):
         label.setObjectName("section")
         return label
 
-    def _header(self, row: dict, base: dict, titles: dict[str, str], exemplar: bool, first: bool) -> QWidget:
+    def _header(self, row: SavedAttempt, base: SavedAttempt, titles: dict[str, str], exemplar: bool, first: bool) -> QWidget:
         box = QFrame()
         box.setObjectName("card")
         lay = QVBoxLayout(box)
         lay.setContentsMargins(10, 8, 10, 8)
-        score = row["score"] or 0
-        delta = "" if first else _delta(score, base["score"] or 0)
+        score = row.score or 0
+        delta = "" if first else _delta(score, base.score or 0)
         big = QLabel(f"<span style='font-size:30px;font-weight:700;color:{score_color(score)}'>{score}</span>{delta}")
         lay.addWidget(big)
-        sid = row["scenario_id"] or ""
-        who = QLabel(f"<b>{_esc(row['rep'] or '—')}</b>" + (" <span style='color:#3730a3'>· exemplar</span>" if exemplar else ""))
+        sid = row.scenario_id or ""
+        who = QLabel(f"<b>{_esc(row.rep or '—')}</b>" + (" <span style='color:#3730a3'>· exemplar</span>" if exemplar else ""))
         lay.addWidget(who)
-        meta = QLabel(f"{_esc(titles.get(sid, sid or 'no scenario'))}<br>#{row['id']} · "
-                      f"{row['created_at'].replace('T', ' ').rstrip('Z')}")
+        meta = QLabel(f"{_esc(titles.get(sid, sid or 'no scenario'))}<br>#{row.id} · "
+                      f"{row.created_at.replace('T', ' ').rstrip('Z')}")
         meta.setObjectName("muted")
         meta.setWordWrap(True)
         lay.addWidget(meta)
         open_button = QPushButton("Open scorecard")
         open_button.setFocusPolicy(Qt.NoFocus)
-        open_button.clicked.connect(lambda: self.open_attempt.emit(row["id"]))
+        open_button.clicked.connect(lambda: self.open_attempt.emit(row.id))
         lay.addWidget(open_button, 0, Qt.AlignLeft)
         return box
 
@@ -190,13 +193,13 @@ class CompareView(QWidget):
         lay.addWidget(col.position)
         col.play.clicked.connect(lambda: self.toggle_column(index))
         col.waveform.seek_requested.connect(lambda s: self.play_column(index, s))
-        audio = col.row.get("audio_path")
+        audio = col.row.audio_path
         col.play.setEnabled(bool(audio and Path(audio).is_file()))
         col.play.setToolTip("Play this attempt" if col.play.isEnabled() else "No recording (graded from text)")
         return box
 
     @staticmethod
-    def _item_cell(item: dict | None, first: dict | None, marked: dict | None = None) -> QLabel:
+    def _item_cell(item: dict | None, first: dict | None, marked: Mark | None = None) -> QLabel:
         if item is None:
             cell = QLabel("—")
             cell.setObjectName("muted")
@@ -228,16 +231,16 @@ class CompareView(QWidget):
         return cell
 
     def _load_samples(self, col: _Column) -> None:
-        audio = col.row.get("audio_path")
+        audio = col.row.audio_path
         if not audio or not Path(audio).is_file():
             col.waveform.set_audio(np.zeros(0), 16000)
             return
         try:
-            data, rate = soundfile.read(audio, dtype="float32", always_2d=True)
-        except Exception:
+            col.samples, col.rate = read_for_playback(audio)
+        except AudioFileError:
             col.play.setEnabled(False)
             return
-        col.samples, col.rate = data.mean(axis=1), rate
+        rate = col.rate
         col.waveform.set_audio(col.samples, rate)
 
     # ---------------------------------------------------------- playback

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from voicemail_coach.core.followup import EmailDraft
 from voicemail_coach.practice import Practice
@@ -76,10 +74,10 @@ class EmailDialog(QDialog):
 
         saved = practice.services.repo.email_for(attempt_id)
         if saved:
-            subject, _, body = saved["text"].partition("\n\n")
+            subject, _, body = saved.text.partition("\n\n")
             self.subject.setText(subject.removeprefix("Subject: "))
             self.body.setPlainText(body)
-            self.status.setText(f"Saved {saved['updated_at'].replace('T', ' ').rstrip('Z')}")
+            self.status.setText(f"Saved {saved.updated_at.replace('T', ' ').rstrip('Z')}")
         else:
             self.redraft()
         self.regrade()

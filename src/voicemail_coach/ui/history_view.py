@@ -10,24 +10,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from voicemail_coach.storage.repository import HistoryFilter
+from voicemail_coach.core.records import HistoryFilter, HistoryRow
+from voicemail_coach.ui.style import score_color
 
 MAX_COMPARE = 4
 
 
 class HistoryModel(QAbstractTableModel):
-    """Rows as the repository lists them: (id, created_at, rep, scenario_id, touch, score, duration_s, status,
-    session_id). Sorting happens on the Python list, so ten thousand rows sort without a proxy model."""
+    """HistoryRow records as the repository lists them. Sorting happens on the Python list, so ten thousand
+    rows sort without a proxy model."""
 
     COLUMNS = ("When", "Rep", "Scenario", "Touch", "Score", "Length", "Status", "Marked")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[tuple] = []
+        self.rows: list[HistoryRow] = []
         self.titles: dict[str, str] = {}
         self._sort = (0, Qt.DescendingOrder)
 
-    def set_rows(self, rows: list[tuple], titles: dict[str, str]) -> None:
+    def set_rows(self, rows: list[HistoryRow], titles: dict[str, str]) -> None:
         self.beginResetModel()
         self.rows, self.titles = rows, titles
         self._apply_sort()
@@ -44,10 +45,11 @@ class HistoryModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def _value(self, row: tuple, column: int):
-        _id, created, rep, sid, touch, score, duration, status, _session, marks = row
-        return (created, rep or "", self.titles.get(sid or "", sid or ""), touch or 1, score if score is not None else -1,
-                duration if duration is not None else -1.0, status, marks or 0)[column]
+    def _value(self, row: HistoryRow, column: int):
+        sid = row.scenario_id or ""
+        return (row.created_at, row.rep, self.titles.get(sid, sid), row.touch,
+                row.score if row.score is not None else -1, row.duration_s if row.duration_s is not None else -1.0,
+                row.status, row.marked_items)[column]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -56,20 +58,21 @@ class HistoryModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.DisplayRole:
             if col == 0:
-                return row[1].replace("T", " ").rstrip("Z")
+                return row.created_at.replace("T", " ").rstrip("Z")
             if col == 5:
-                return f"{row[6]:.0f} s" if row[6] is not None else "text"
+                return f"{row.duration_s:.0f} s" if row.duration_s is not None else "text"
             if col == 4:
-                return "–" if row[5] is None else row[5]
+                return "–" if row.score is None else row.score
             if col == 7:  # items someone marked "said" / "not said"
-                return f"{row[9]} item{'s' if row[9] != 1 else ''}" if row[9] else ""
+                n = row.marked_items
+                return f"{n} item{'s' if n != 1 else ''}" if n else ""
             value = self._value(row, col)
             return value if value != "" else "—"
         if role == Qt.UserRole:
-            return row[0]
-        if role == Qt.ForegroundRole and col == 4 and row[5] is not None:
-            return QColor("#16a34a" if row[5] >= 80 else ("#b45309" if row[5] >= 50 else "#dc2626"))
-        if role == Qt.ToolTipRole and col == 7 and row[9]:
+            return row.id
+        if role == Qt.ForegroundRole and col == 4 and row.score is not None:
+            return QColor(score_color(row.score))
+        if role == Qt.ToolTipRole and col == 7 and row.marked_items:
             return "Checklist items someone marked as said or not said: open the attempt to see who and when"
         if role == Qt.TextAlignmentRole and col in (3, 4, 5):
             return int(Qt.AlignRight | Qt.AlignVCenter)
@@ -84,11 +87,11 @@ class HistoryModel(QAbstractTableModel):
     def _apply_sort(self) -> None:
         column, order = self._sort
         # ties keep newest first, whatever the direction
-        self.rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
+        self.rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         self.rows.sort(key=lambda r: self._value(r, column), reverse=order == Qt.DescendingOrder)
 
     def attempt_id(self, row: int) -> int:
-        return self.rows[row][0]
+        return self.rows[row].id
 
 
 class HistoryView(QWidget):
@@ -228,7 +231,7 @@ class HistoryView(QWidget):
             w.blockSignals(False)
         self.filters_changed.emit()
 
-    def set_rows(self, rows: list[tuple], titles: dict[str, str], total: int | None = None) -> None:
+    def set_rows(self, rows: list[HistoryRow], titles: dict[str, str], total: int | None = None) -> None:
         selected = set(self.selected_ids())
         self.model.set_rows(rows, titles)
         self.empty.setVisible(not rows and total == 0)
@@ -237,7 +240,7 @@ class HistoryView(QWidget):
         if selected:
             model = self.table.selectionModel()
             for r, row in enumerate(rows):
-                if row[0] in selected:
+                if row.id in selected:
                     model.select(self.model.index(r, 0), model.Select | model.Rows)
         self._update_buttons()
 

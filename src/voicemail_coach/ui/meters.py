@@ -7,10 +7,10 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from voicemail_coach.ui.style import AMBER, FAIL_COLOR, PASS_COLOR
+
 ACCENT = QColor("#2563eb")
-OK = QColor("#16a34a")
-WARN = QColor("#d97706")
-BAD = QColor("#dc2626")
+OK, WARN, BAD = QColor(PASS_COLOR), QColor(AMBER), QColor(FAIL_COLOR)
 TRACK = QColor("#e5e7eb")
 
 

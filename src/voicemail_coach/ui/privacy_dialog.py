@@ -67,6 +67,7 @@ class PrivacyDialog(QDialog):
         self._fill_reps()
 
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.Save)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         root.addWidget(buttons)

@@ -36,6 +36,7 @@ class ProfileDialog(QDialog):
         self.error.setObjectName("error")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.Save)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

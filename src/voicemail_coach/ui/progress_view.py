@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from voicemail_coach.core.progress import Progress
@@ -49,6 +50,7 @@ class ProgressView(QWidget):
         row = QHBoxLayout()
         left, ll = _card("Score over time")
         self.scores = ScoreChart()
+        self.scores.clicked.connect(self.open_attempt)
         ll.addWidget(self.scores, 1)
         row.addWidget(left, 3)
         right, rl = _card("Personal best per scenario")
@@ -84,7 +86,7 @@ class ProgressView(QWidget):
             self.focus.setText(f"<b>Missed most often:</b> {missed.label} — {missed.total - missed.passed} of "
                                f"{missed.total} attempt{'s' if missed.total != 1 else ''}.<br>{missed.tip}")
         self.focus.setVisible(missed is not None)
-        self.scores.set_scores(scores)
+        self.scores.set_scores(scores, list(progress.point_ids), [t for t, _ in progress.points])
         self.rates.set_rates([(r.label, r.rate, r.passed, r.total) for r in progress.rates])
         self.bests.setRowCount(len(progress.bests))
         for i, b in enumerate(progress.bests):

@@ -11,24 +11,19 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.core.labels import mark_note
+from voicemail_coach.core.records import Mark
 from voicemail_coach.core.transcript import mmss
+from voicemail_coach.ui.style import FAIL_COLOR, PASS_COLOR, score_color
 
-PASS_COLOR = "#16a34a"
-FAIL_COLOR = "#dc2626"
-UNSURE_COLOR = "#d97706"
 CONTENT_IDS = ("rep_name", "rep_company", "prospect_named", "value", "contact", "number_twice",
                "callback_time", "email_followup", "no_check_in", "no_apology")
-
-
-def score_color(score: int) -> str:
-    return PASS_COLOR if score >= 80 else ("#d97706" if score >= 50 else FAIL_COLOR)
 
 
 class ItemRow(QFrame):
     jump = Signal(float)
     mark_requested = Signal(str, bool)  # item id, "I said it"
 
-    def __init__(self, item: dict, parent=None, mark_info: dict | None = None, markable: bool = False):
+    def __init__(self, item: dict, parent=None, mark_info: Mark | None = None, markable: bool = False):
         super().__init__(parent)
         self.setObjectName("itemRow")
         self.item = item
@@ -191,7 +186,7 @@ class Scorecard(QWidget):
         outer.addWidget(scroll, 1)
         self.scroll = scroll
 
-    def show_result(self, result: dict, warnings: list[str] | None = None, marks: dict[str, dict] | None = None,
+    def show_result(self, result: dict, warnings: list[str] | None = None, marks: dict[str, Mark] | None = None,
                     markable: bool = False, keep_scroll: bool = False) -> None:
         """``marks``: the mark that counts per item; ``markable``: offer "I said it" on missed items;
         ``keep_scroll``: the same attempt again (after a mark), so stay where the rep was."""

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.core.board import Board
-from voicemail_coach.storage.sessions import Session
+from voicemail_coach.core.records import Session
 
 PASS_BG, FAIL_BG, EMPTY_FG = QColor("#dcfce7"), QColor("#fee2e2"), QColor("#9ca3af")
 EXEMPLAR_ROW = -1  # the board's first row holds the exemplars

@@ -1,4 +1,15 @@
-"""The app's look: one light theme, set once on the QApplication."""
+"""The app's look: one light theme, set once on the QApplication, and its three signal colours."""
+
+# One green, one amber, one red for every score, mark, meter and chart. The amber is the darker one so that
+# amber text ("?", a 62 in History) keeps a 4.5:1 contrast on white.
+PASS_COLOR = "#16a34a"
+AMBER = "#b45309"
+FAIL_COLOR = "#dc2626"
+
+
+def score_color(score: float) -> str:
+    return PASS_COLOR if score >= 80 else (AMBER if score >= 50 else FAIL_COLOR)
+
 
 STYLE = """
 QWidget { font-size: 14px; color: #111827; }
@@ -22,7 +33,7 @@ QMainWindow, QDialog { background: #f3f4f6; }
 #tip { color: #92400e; }
 #markPass { color: #16a34a; font-size: 18px; font-weight: 700; }
 #markFail { color: #dc2626; font-size: 18px; font-weight: 700; }
-#markUnsure { color: #d97706; font-size: 18px; font-weight: 700; }
+#markUnsure { color: #b45309; font-size: 18px; font-weight: 700; }
 #unsureTip { color: #92400e; }
 #markNote { color: #4b5563; font-size: 12px; font-style: italic; }
 QPushButton#markSaid, QPushButton#markNotSaid { padding: 2px 10px; font-size: 12px; }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from voicemail_coach.cli_types import attempt_id, seconds
+from voicemail_coach.cli.common import CliError, find_rep, open_services
+from voicemail_coach.cli.types import attempt_id, seconds
 from voicemail_coach.core import limits
 from voicemail_coach.privacy import mask_exports
 
@@ -77,17 +78,14 @@ def add_parsers(sub, common) -> None:
 
 
 def find_session(services, key: str):
-    from voicemail_coach.cli import CliError
-    from voicemail_coach.storage.sessions import SessionStore
 
-    found = SessionStore(services.repo).find(key)
+    found = services.sessions.find(key)
     if found is None:
         raise CliError(f"no session named '{key}' (see 'voicemail-coach session list')")
     return found
 
 
 def cmd_export(args) -> int:
-    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.reports import write_report
     from voicemail_coach.reports.build import rep_report, session_report
 
@@ -100,9 +98,7 @@ def cmd_export(args) -> int:
     if args.session:
         report = session_report(services, find_session(services, args.session), args.mask or mask_exports(services.repo))
     else:
-        rep = services.repo.rep_by_name(args.rep)
-        if rep is None:
-            raise CliError(f"no rep named '{args.rep}'")
+        rep = find_rep(services, args.rep)
         report = rep_report(services, rep, args.mask or mask_exports(services.repo))
     write_report(report, fmt, args.output)
     print(json.dumps({"output": str(args.output), "format": fmt}) if args.json else f"Wrote {args.output}")
@@ -111,7 +107,6 @@ def cmd_export(args) -> int:
 
 def cmd_privacy(args) -> int:
     from voicemail_coach import privacy
-    from voicemail_coach.cli import CliError, open_services
 
     services = open_services(args)
     repo = services.repo
@@ -124,9 +119,7 @@ def cmd_privacy(args) -> int:
     if args.mask_exports is not None:
         privacy.set_mask_exports(repo, args.mask_exports == "on")
     if args.delete_rep:
-        rep = repo.rep_by_name(args.delete_rep)
-        if rep is None:
-            raise CliError(f"no rep named '{args.delete_rep}'")
+        rep = find_rep(services, args.delete_rep)
         footprint = repo.rep_footprint(rep.id)
         if not args.yes:
             raise CliError(f"this deletes {rep.profile.name}, {footprint['attempts']} attempt(s), "
@@ -150,13 +143,11 @@ def cmd_privacy(args) -> int:
 
 
 def cmd_session(args) -> int:
-    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.people import RepProfile
     from voicemail_coach.reports.build import board_for
-    from voicemail_coach.storage.sessions import SessionStore
 
     services = open_services(args)
-    repo, store = services.repo, SessionStore(services.repo)
+    repo, store = services.repo, services.sessions
     if args.action == "create":
         for sid in args.scenario:
             if services.scenarios.get(sid) is None:
@@ -187,8 +178,8 @@ def cmd_session(args) -> int:
         row = repo.attempt(args.attempt)
         if row is None:
             raise CliError(f"there is no attempt #{args.attempt}")
-        store.set_exemplar(session.id, row["scenario_id"] or "", args.attempt)
-        print(f"Attempt #{args.attempt} is the exemplar for {row['scenario_id']}.")
+        store.set_exemplar(session.id, row.scenario_id or "", args.attempt)
+        print(f"Attempt #{args.attempt} is the exemplar for {row.scenario_id}.")
         return 0
     board = board_for(services, session)
     cells = {f"{rep}|{sid}": board.cell(rid, sid) for rid, rep in board.reps for sid in board.track}
@@ -209,7 +200,6 @@ def cmd_session(args) -> int:
 
 def cmd_bundle(args) -> int:
     from voicemail_coach.bundles import export_bundle, import_bundle
-    from voicemail_coach.cli import open_services
 
     services = open_services(args)
     if args.action == "export":
@@ -231,7 +221,6 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_comment(args) -> int:
-    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.transcript import mmss
 
     services = open_services(args)
@@ -247,15 +236,14 @@ def cmd_comment(args) -> int:
         services.repo.add_comment(args.attempt, args.text.strip(), args.at, args.author)
     comments = services.repo.comments(args.attempt)
     if args.json:
-        print(json.dumps(comments, indent=2))
+        print(json.dumps([{"id": c.id, **c.to_json()} for c in comments], indent=2))
     else:
         for c in comments:
-            print(f"{mmss(c['at_s'], '--:--')}  {c['author'] or 'Trainer'}: {c['text']}")
+            print(f"{mmss(c.at_s, '--:--')}  {c.author or 'Trainer'}: {c.text}")
     return 0
 
 
 def cmd_mark(args) -> int:
-    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.rubric import CONTENT_ITEMS
 
     services = open_services(args)
@@ -266,11 +254,10 @@ def cmd_mark(args) -> int:
     if args.item is None:
         marks = repo.marks(args.attempt)
         if args.json:
-            print(json.dumps(marks, indent=2))
+            print(json.dumps([{"id": mk.id, **mk.to_json()} for mk in marks], indent=2))
             return 0
         for mk in marks:
-            print(f"{mk['created_at']}  {mk['item_id']:16} {'said' if mk['said'] else 'not said':9} "
-                  f"by {mk['marker'] or '?'} ({mk['role']})")
+            print(f"{mk.created_at}  {mk.item_id:16} {'said' if mk.said else 'not said':9} by {mk.marker or '?'} ({mk.role})")
         if not marks:
             print("No marks on this attempt.")
         return 0
@@ -280,7 +267,7 @@ def cmd_mark(args) -> int:
         raise CliError("say --said or --not-said")
     active = repo.active_rep()
     marker = (args.by or (active.profile.name if active else "")).strip()[:200]
-    attempt_rep = repo.rep_by_id(row["rep_id"])
+    attempt_rep = repo.rep_by_id(row.rep_id)
     role = args.role or ("rep" if attempt_rep and attempt_rep.profile.name.lower() == marker.lower() else "trainer")
     repo.add_mark(args.attempt, args.item, args.said, marker, role)
     print(f"Marked {args.item} on attempt #{args.attempt} as {'said' if args.said else 'not said'} "
@@ -289,31 +276,25 @@ def cmd_mark(args) -> int:
 
 
 def cmd_labels(args) -> int:
-    from voicemail_coach.cli import CliError, open_services
     from voicemail_coach.core.labels import attempt_labels, corpus_entry
 
     services = open_services(args)
     repo = services.repo
-    rep_id = None
-    if args.rep:
-        rep = repo.rep_by_name(args.rep)
-        if rep is None:
-            raise CliError(f"no rep named '{args.rep}'")
-        rep_id = rep.id
+    rep_id = find_rep(services, args.rep).id if args.rep else None
     entries = []
-    for attempt_id in repo.marked_attempt_ids(rep_id):
-        row = repo.attempt(attempt_id)
-        marks = repo.labels(attempt_id)
-        labels, unlabelled = attempt_labels(row["items"], marks)
-        rep = repo.rep_by_id(row["rep_id"])
-        scenario = services.scenarios.get(row["scenario_id"] or "")
+    for marked in repo.marked_attempt_ids(rep_id):
+        row = repo.attempt(marked)
+        marks = repo.labels(marked)
+        labels, unlabelled = attempt_labels(row.items, marks)
+        rep = repo.rep_by_id(row.rep_id)
+        scenario = services.scenarios.get(row.scenario_id or "")
         prospect = {"name": scenario.prospect.name, "company": scenario.prospect.company} if scenario else {}
         profile = rep.profile if rep else None
         rep_fields = {"name": profile.name, "company": profile.company, "phone": profile.phone,
                       "email": profile.email} if profile else {}
-        who = [f"{m['marker'] or '?'} ({m['role']}) {m['item_id']}={'said' if m['said'] else 'not said'} {m['created_at']}"
+        who = [f"{m.marker or '?'} ({m.role}) {m.item_id}={'said' if m.said else 'not said'} {m.created_at}"
                for m in marks.values()]
-        entries.append(corpus_entry(attempt_id, row["audio_path"], row["transcript"], rep_fields, prospect,
+        entries.append(corpus_entry(marked, row.audio_path, row.transcript, rep_fields, prospect,
                                     labels, unlabelled, who))
     header = "# Labelled voicemails from marked attempts (voicemail-coach labels export).\n\n"
     try:
