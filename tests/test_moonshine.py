@@ -49,9 +49,9 @@ def test_a_character_split_over_byte_tokens_is_joined_and_stray_bytes_are_droppe
     # the decoder trailing off: a lone lead byte before a word, and a word of stray bytes alone
     stray = [b"\xe2\x96\x81\xf0\x9f", "\u2581good".encode(), b"\xe2\x96\x81\xe2"]
     assert moonshine.words_from_tokens(stray, [0.2, 0.9, 0.1]) == [("good", 0.9)]
-    # noise after the message read as a song: the lyrics are not the rep's words
-    song = [w.encode() for w in ("\u2581Again", "\u2581\u266aI'm", "\u2581not", "\u2581a", "\u2581good")]
-    assert moonshine.words_from_tokens(song, [0.9] * 5) == [("Again", 0.9)]
+    # noise taken for music is marked ♪: the mark is dropped, never shown as a word
+    song = [w.encode() for w in ("\u2581Again", "\u2581\u266a", "\u2581\u266aI'm")]
+    assert moonshine.words_from_tokens(song, [0.9] * 3) == [("Again", 0.9), ("I'm", 0.9)]
 
 
 @pytest.fixture(scope="module")

@@ -144,6 +144,17 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     assert w.state.attempt.score >= 80
     assert w.page.scorecard.rows.count() >= 13  # every item, plus the stretch
     assert w.page.transcript.words and w.page.waveform.duration > 15
+    # "On the phone": the same message, as the prospect's voicemail box plays it, from the same moment
+    as_made = (w.player.samplerate, w.player.duration)
+    w.player.seek(5.0)
+    qtbot.keyClick(w, Qt.Key_P)
+    assert w.page.phone_button.isChecked() and w.player.samplerate == 8000
+    assert abs(w.player.duration - as_made[1]) < 0.01 and abs(w.player.position - 5.0) < 0.01
+    spectrum = np.abs(np.fft.rfft(w.player.samples))
+    freqs = np.fft.rfftfreq(len(w.player.samples), 1 / 8000)
+    assert spectrum[freqs < 200].sum() < 0.001 * spectrum.sum()  # nothing below the phone band
+    w.page.phone_button.click()
+    assert (w.player.samplerate, w.player.duration) == as_made
     w.tabs.setCurrentIndex(1)
     assert w.history.model.rowCount() == 1
 

@@ -58,14 +58,13 @@ def words_from_tokens(pieces: list[bytes], probs: list[float]) -> list[tuple[str
         else:
             words[-1][0] += raw
             words[-1][1] = min(words[-1][1], p)
-    decoded = [(b.decode("utf-8", "ignore").lstrip(WORD_START).strip(), p) for b, p in words]
-    out = []
-    for w, p in decoded:
-        if MUSIC.intersection(w):  # the decoder took noise for a song: what follows is lyrics, not speech
-            break
-        if w:
-            out.append((w, p))
-    return out
+    decoded = [(_without_music(b.decode("utf-8", "ignore")).lstrip(WORD_START).strip(), p) for b, p in words]
+    return [(w, p) for w, p in decoded if w]
+
+
+def _without_music(text: str) -> str:
+    """The decoder marks noise it took for music with ♪; the mark is not a word anyone said."""
+    return "".join(ch for ch in text if ch not in MUSIC)
 
 
 def _syllables(word: str) -> float:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.audio.files import AudioFileError, read_for_playback
+from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.records import Comment, Mark, SavedAttempt
@@ -70,6 +71,11 @@ class CompareView(QWidget):
         self.title.setObjectName("section")
         top.addWidget(self.title)
         top.addStretch(1)
+        self.phone = QPushButton("☎  On the phone")
+        self.phone.setCheckable(True)
+        self.phone.setToolTip("Hear it as the prospect's voicemail box plays it: the phone band (300–3400 Hz), 8 kHz μ-law, carrier level")
+        self.phone.toggled.connect(lambda _on: self.stop())
+        top.addWidget(self.phone)
         self.hint = QLabel("Pick 2–4 attempts in History (Ctrl+click, or Ctrl+1..4) and press C.")
         self.hint.setObjectName("muted")
         top.addWidget(self.hint)
@@ -256,7 +262,8 @@ class CompareView(QWidget):
         if not len(col.samples):
             return
         if self.playing != index:
-            self.player.load_array(col.samples, col.rate)
+            self.player.load_array(*(through_phone_line(col.samples, col.rate) if self.phone.isChecked()
+                                     else (col.samples, col.rate)))
             self.playing = index
         if seconds is not None:
             self.player.seek(max(0.0, seconds - 0.2))

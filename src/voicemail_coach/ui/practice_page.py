@@ -16,6 +16,8 @@ from voicemail_coach.ui.scenario_card import ScenarioCard
 from voicemail_coach.ui.scorecard import LiveChecklist, Scorecard, TranscriptView
 
 RECORD_PAGE, SCORE_PAGE = 0, 1
+PHONE_TIP = ("Hear it as the prospect's voicemail box plays it: the phone band (300–3400 Hz), 8 kHz μ-law, "
+             "at the carrier's level (P)")
 MAX_SECONDS = 120.0
 
 
@@ -118,7 +120,16 @@ class PracticePage(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(16, 12, 16, 12)
         self.scorecard = Scorecard()
-        ll.addWidget(self.scorecard)
+        ll.addWidget(self.scorecard, 1)
+        # what to do next sits under the checklist, so the replay row beside it stays short
+        self.again_button = _button("Try again (Space)", "Record this scenario again (Space)", "primary")
+        ll.addWidget(self.again_button)
+        after = QHBoxLayout()
+        self.email_button = _button("✉  Email (E)", "Draft the email that doubles down on this voicemail")
+        after.addWidget(self.email_button, 1)
+        self.touch_button = _button("↻  Touch (T)", "Call this prospect again: a fresh reason, on the day you promised")
+        after.addWidget(self.touch_button, 1)
+        ll.addLayout(after)
         left.setMinimumWidth(300)
         sl.addWidget(left, 1)
         right = QFrame()
@@ -135,12 +146,9 @@ class PracticePage(QWidget):
         self.position_label = _label("0:00 / 0:00", "muted", wrap=False)
         controls.addWidget(self.position_label)
         controls.addStretch(1)
-        self.email_button = _button("✉  Email (E)", "Draft the email that doubles down on this voicemail")
-        controls.addWidget(self.email_button)
-        self.touch_button = _button("↻  Touch (T)", "Call this prospect again: a fresh reason, on the day you promised")
-        controls.addWidget(self.touch_button)
-        self.again_button = _button("Try again (Space)", "Record this scenario again (Space)", "primary")
-        controls.addWidget(self.again_button)
+        self.phone_button = _button("☎  On the phone (P)", PHONE_TIP)
+        self.phone_button.setCheckable(True)
+        controls.addWidget(self.phone_button)
         rr.addLayout(controls)
         self.transcript = TranscriptView()
         rr.addWidget(self.transcript, 1)

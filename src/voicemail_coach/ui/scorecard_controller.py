@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 
+from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.audio.prompts import RATE
 from voicemail_coach.core.transcript import mmss
@@ -29,7 +30,9 @@ class ScorecardController(Controller):
         super().__init__(window, services, state)
         self.practice, self.page, self.player = practice, page, player
         self.email_dialog = None
+        self._recording: tuple[np.ndarray, int] | None = None  # the attempt's audio as made
         page.play_button.clicked.connect(self.toggle_replay)
+        page.phone_button.toggled.connect(self._hear_on_phone)
         page.email_button.clicked.connect(self.open_email)
         page.touch_button.clicked.connect(self.next_touch)
         page.scorecard.jump.connect(self.play_from)
@@ -66,13 +69,18 @@ class ScorecardController(Controller):
         self.player.stop()
         audio = row.audio_path
         page.waveform.set_audio(np.zeros(0), RATE)
+        self._recording = None
         if audio and Path(audio).is_file():
             try:
                 self.player.load(audio)
-                page.waveform.set_audio(self.player.samples, self.player.samplerate)
+                self._recording = (self.player.samples, self.player.samplerate)
+                page.waveform.set_audio(*self._recording)
             except PlayerError:
                 pass
         page.play_button.setEnabled(bool(audio))
+        page.phone_button.setEnabled(self._recording is not None)
+        if page.phone_button.isChecked():
+            self._hear_on_phone(True)
         self.show_comments()
         page.show_score_page()
 
@@ -119,6 +127,22 @@ class ScorecardController(Controller):
             self.player.play()
         except PlayerError as exc:
             self.say(str(exc))
+
+    def toggle_phone(self) -> None:
+        if self.showing and self.page.phone_button.isEnabled():
+            self.page.phone_button.toggle()
+
+    def _hear_on_phone(self, on: bool) -> None:
+        """Replay the attempt as made, or as the prospect's voicemail box plays it; where it was stays."""
+        if self._recording is None:
+            return
+        at, playing = self.player.position, self.player.playing
+        self.player.load_array(*(through_phone_line(*self._recording) if on else self._recording))
+        self.player.seek(at)
+        if playing:
+            self.play_from(at + 0.2)
+        self.say("Replay: as the prospect hears it from their voicemail box (phone band, 8 kHz μ-law)." if on
+                 else "Replay: the recording as made.", 5000)
 
     # ------------------------------------------------------------ comments
     def show_comments(self) -> None:

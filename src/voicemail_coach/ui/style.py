@@ -44,6 +44,7 @@ QPushButton#primary { background: #2563eb; color: white; border: none; font-weig
 QPushButton#primary:hover { background: #1d4ed8; }
 QPushButton#primary:disabled { background: #93c5fd; }
 QPushButton:disabled { color: #9ca3af; }
+QPushButton:checked { background: #e0e7ff; border-color: #6366f1; color: #3730a3; }
 QPushButton#record { background: #dc2626; color: white; border: none; border-radius: 36px; font-size: 17px; font-weight: 600; min-height: 72px; min-width: 240px; }
 QPushButton#record:hover { background: #b91c1c; }
 QPushButton#record[recording="true"] { background: #111827; }
