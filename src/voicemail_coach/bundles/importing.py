@@ -89,7 +89,7 @@ def import_bundle(services: Services, path: Path) -> ImportSummary:
     except BaseException:
         for part, final in staged.values():
             part.unlink(missing_ok=True)
-            if not repo.conn.in_transaction:
+            if not repo.in_transaction:
                 final.unlink(missing_ok=True)
         raise
     return summary

@@ -77,6 +77,11 @@ class Repository:
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
     # -------------------------------------------------------------- attempts
+    @property
+    def in_transaction(self) -> bool:
+        """A write is still open: files it was to commit must not be removed yet."""
+        return self.conn.in_transaction
+
     @contextmanager
     def transaction(self):
         """One write transaction (or a part of the one already open); database errors become StorageErrors."""
