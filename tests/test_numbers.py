@@ -23,10 +23,19 @@ def runs(text: str) -> list[str]:
         ("555. 214. 3390.", "5552143390"),
         ("(555) 214-3390", "5552143390"),
         ("five hundred fifty five, two one four, three three nine zero", "5552143390"),
+        # digits the recognizer wrote as look-alike words, read as digits only inside the number
+        ("five, five, five, four, one, no, nine, oh, three, six", "5554109036"),
+        ("fine, fine, fine, two, one, four, three, three, nine, oh", "5552143390"),
     ],
 )
 def test_digit_runs(text, digits):
     assert digits in runs(text)
+
+
+def test_look_alike_words_outside_a_number_stay_words():
+    assert runs("I'm calling for 555-214-3390.") == ["5552143390"]  # not 45552143390
+    assert runs("No, 555-214-3390 is my cell, fine.") == ["5552143390"]
+    assert runs("Talk to you soon, no rush, fine.") == []
 
 
 def test_short_numbers_are_not_runs():

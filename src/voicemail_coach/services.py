@@ -8,9 +8,9 @@ from functools import cached_property
 from pathlib import Path
 
 from voicemail_coach.core.rubric import Rubric
-from voicemail_coach.playbook import default_rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
 from voicemail_coach.paths import DataDir, resources_dir
+from voicemail_coach.playbook import default_rubric
 
 ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
 

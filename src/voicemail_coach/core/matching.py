@@ -38,10 +38,13 @@ def words_of(name: str) -> list[str]:
 
 
 def _phonetic(word: str) -> str:
+    """Metaphone, with an initial vowel written A whichever it is (as Double Metaphone does): "Okafor" heard
+    as "Akafur" still sounds the same."""
     try:
-        return jellyfish.metaphone(word)
+        code = jellyfish.metaphone(word)
     except Exception:  # metaphone rejects a few unusual characters
         return word
+    return "A" + code[1:] if code[:1] in "AEIOU" and code else code
 
 
 def first_sound(word: str) -> str:

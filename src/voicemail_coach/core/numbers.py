@@ -21,8 +21,10 @@ _TEENS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-# Homophones the recognizer writes for digits; trusted only between two digit tokens.
-_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate": "8", "free": "3", "tree": "3", "fife": "5", "nought": "0"}
+# Homophones the recognizer writes for digits; trusted only inside a run of digits: after a digit and before
+# one, or as two or more in a row right before one ("fine, fine, fine, two, one, four").
+_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate": "8", "free": "3", "tree": "3",
+               "fife": "5", "fine": "5", "nein": "9", "no": "0", "nought": "0"}
 _REPEATS = {"double": 2, "triple": 3}
 
 
@@ -115,7 +117,7 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
             current.append(piece)
         elif _clocklike_digits(text) and (current or (k + 1 < len(pieces) and pieces[k + 1][2])):
             current.append((first, first, _clocklike_digits(text)))
-        elif text in _HOMOPHONES and current and k + 1 < len(pieces) and pieces[k + 1][2]:
+        elif text in _HOMOPHONES and _inside_a_run(tokens, pieces, k, bool(current)):
             current.append((first, first, _HOMOPHONES[text]))
         elif text in ("dash", "hyphen", "and", "dollars") and current and k + 1 < len(pieces) and pieces[k + 1][2]:
             continue
@@ -126,6 +128,15 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
             flush()
     flush()
     return runs
+
+
+def _inside_a_run(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int, after_digit: bool) -> bool:
+    """Whether the homophone at piece ``k`` reads as a digit: more homophones may follow, then a digit must;
+    with no digit before it, it needs another homophone beside it."""
+    n = k + 1
+    while n < len(pieces) and not pieces[n][2] and tokens[pieces[n][0]].text in _HOMOPHONES:
+        n += 1
+    return n < len(pieces) and bool(pieces[n][2]) and (after_digit or n - k >= 2)
 
 
 def phone_digits(phone: str) -> str:
