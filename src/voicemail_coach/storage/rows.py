@@ -101,21 +101,12 @@ def email(row: sqlite3.Row) -> SavedEmail:
 def where(flt: HistoryFilter) -> tuple[str, list]:
     """The SQL condition on ``attempts a`` for a history filter, with its arguments."""
     clauses, args = ["a.deleted_at IS NULL"], []
-    if flt.rep_id is not None:
-        clauses.append("a.rep_id = ?")
-        args.append(flt.rep_id)
-    if flt.scenario_id:
-        clauses.append("a.scenario_id = ?")
-        args.append(flt.scenario_id)
-    if flt.session_id is not None:
-        clauses.append("a.session_id = ?")
-        args.append(flt.session_id)
-    if flt.since:
-        clauses.append("a.created_at >= ?")
-        args.append(flt.since)
-    if flt.until:
-        clauses.append("a.created_at < date(?, '+1 day')")
-        args.append(flt.until)
+    for value, clause in ((flt.rep_id, "a.rep_id = ?"), (flt.scenario_id or None, "a.scenario_id = ?"),
+                          (flt.session_id, "a.session_id = ?"), (flt.since or None, "a.created_at >= ?"),
+                          (flt.until or None, "a.created_at < date(?, '+1 day')")):
+        if value is not None:
+            clauses.append(clause)
+            args.append(value)
     for word in flt.text.split():
         # every word must appear; LIKE wildcards in the user's text are taken literally
         clauses.append("a.transcript LIKE ? ESCAPE '\\'")

@@ -19,10 +19,6 @@ def file_stem(name: str, fallback: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in name).strip() or fallback
 
 
-def _report_filter(fmt: str) -> str:
-    return "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)"
-
-
 class Exports(Controller):
     imported = Signal(object)  # ImportSummary of a bundle brought in
 
@@ -42,7 +38,6 @@ class Exports(Controller):
         return mask_exports(self.services.repo)
 
     def session(self, session_id: int, fmt: str) -> None:
-        from voicemail_coach.reports import write_report
         from voicemail_coach.reports.build import session_report
 
         session = self.services.sessions.get(session_id)
@@ -51,24 +46,24 @@ class Exports(Controller):
         if fmt == "bundle":
             self.bundle(None, session_id)
             return
-        path = self._save_path("Export the session report", f"{file_stem(session.name, 'session')}.{fmt}",
-                               _report_filter(fmt))
-        if path is not None:
-            self._write("Export", lambda: write_report(session_report(self.services, session, self._masking()), fmt, path),
-                        f"Wrote {path}")
+        self._report("Export the session report", file_stem(session.name, "session"), fmt,
+                     lambda mask: session_report(self.services, session, mask))
 
     def rep_report(self, fmt: str) -> None:
-        from voicemail_coach.reports import write_report
         from voicemail_coach.reports.build import rep_report
 
         rep = self.state.rep
         if rep is None:
             return
-        path = self._save_path("Export the progress report", f"{file_stem(rep.profile.name, 'rep')}.{fmt}",
-                               _report_filter(fmt))
+        self._report("Export the progress report", file_stem(rep.profile.name, "rep"), fmt,
+                     lambda mask: rep_report(self.services, rep, mask))
+
+    def _report(self, title: str, stem: str, fmt: str, build) -> None:
+        from voicemail_coach.reports import write_report
+
+        path = self._save_path(title, f"{stem}.{fmt}", "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
         if path is not None:
-            self._write("Export", lambda: write_report(rep_report(self.services, rep, self._masking()), fmt, path),
-                        f"Wrote {path}")
+            self._write("Export", lambda: write_report(build(self._masking()), fmt, path), f"Wrote {path}")
 
     def bundle(self, attempt_ids: list[int] | None, session_id: int | None) -> None:
         from voicemail_coach.bundles import SUFFIX, export_bundle
