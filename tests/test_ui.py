@@ -144,6 +144,15 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     assert w.state.attempt.score >= 80
     assert w.page.scorecard.rows.count() >= 13  # every item, plus the stretch
     assert w.page.transcript.words and w.page.waveform.duration > 15
+    # the anatomy strip: each part where it was said; a click plays from there
+    strip = w.page.anatomy
+    order = strip.labels
+    assert order.index("Name") < order.index("Value") < order.index("Number") < order.index("Number again")
+    strip.repaint()
+    value_at = next(m.start for m in strip.anatomy.moments if m.item_id == "value")
+    qtbot.mouseClick(strip, Qt.LeftButton, pos=strip.position_of("value").toPoint())
+    assert abs(w.player.position - value_at) < 0.6
+    w.player.pause()
     # "On the phone": the same message, as the prospect's voicemail box plays it, from the same moment
     as_made = (w.player.samplerate, w.player.duration)
     w.player.seek(5.0)

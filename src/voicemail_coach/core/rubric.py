@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTENT_ITEMS = (
@@ -36,6 +36,7 @@ class Rubric:
     time: re.Pattern
     email: dict  # the follow-up email's bound and items: {"max_words": int, "items": {id: spec}}
     touch: dict  # the items of a later touch: {id: spec}
+    anatomy: dict = field(default_factory=dict)  # where each part belongs in the message ([anatomy])
 
     def weight(self, item_id: str) -> float:
         return self.items[item_id].weight
@@ -85,7 +86,8 @@ def parse_rubric(data: dict, source: str = "playbook") -> Rubric:
         raise RubricError(f"{source}: {exc}") from None
     email = {"max_words": int(data.get("email", {}).get("max_words", 120)), "items": dict(data.get("email_items", {}))}
     touch = dict(data.get("touch_items", {}))
-    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time, email, touch)
+    return Rubric(data.get("meta", {}).get("name", source), items, delivery, compiled, time, email, touch,
+                  dict(data.get("anatomy", {})))
 
 
 def load_rubric(path: Path) -> Rubric:

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
 from voicemail_coach.audio.files import AudioFileError, read_for_playback
 from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
+from voicemail_coach.core.anatomy import Anatomy
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.records import Comment, Mark, SavedAttempt
 from voicemail_coach.core.transcript import mmss
+from voicemail_coach.ui.anatomy_strip import AnatomyStrip
 from voicemail_coach.ui.meters import Waveform
 from voicemail_coach.ui.scorecard import TranscriptView
 from voicemail_coach.ui.style import AMBER as UNSURE_COLOR
@@ -51,6 +53,7 @@ class _Column:
         self.transcript = TranscriptView()
         self.transcript.setMinimumHeight(150)
         self.transcript.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.anatomy = AnatomyStrip()
         self.samples = np.zeros(0, dtype=np.float32)
         self.rate = 16000
 
@@ -89,11 +92,14 @@ class CompareView(QWidget):
 
     def show_attempts(self, rows: list[SavedAttempt], titles: dict[str, str], comments: dict[int, list[Comment]],
                       labels: dict[str, str], exemplar_ids: set[int] = frozenset(),
-                      marks: dict[int, dict[str, Mark]] | None = None) -> None:
-        """``marks``: per attempt id, the mark that counts per item."""
-        marks = marks or {}
+                      marks: dict[int, dict[str, Mark]] | None = None,
+                      anatomies: dict[int, Anatomy] | None = None) -> None:
+        """``marks``: per attempt id, the mark that counts per item; ``anatomies``: when each part was said."""
+        marks, anatomies = marks or {}, anatomies or {}
         self.stop()
         self.columns = [_Column(r) for r in rows]
+        for col in self.columns:
+            col.anatomy.set_anatomy(anatomies.get(col.row.id))
         holder = QWidget()
         grid = QGridLayout(holder)
         grid.setHorizontalSpacing(10)
@@ -192,13 +198,18 @@ class CompareView(QWidget):
 
     def _player_strip(self, col: _Column, index: int) -> QWidget:
         box = QWidget()
-        lay = QHBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(box)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        lay = QHBoxLayout()
         lay.addWidget(col.play)
         lay.addWidget(col.waveform, 1)
         lay.addWidget(col.position)
+        outer.addLayout(lay)
+        outer.addWidget(col.anatomy)
         col.play.clicked.connect(lambda: self.toggle_column(index))
         col.waveform.seek_requested.connect(lambda s: self.play_column(index, s))
+        col.anatomy.seek.connect(lambda s: self.play_column(index, s))
         audio = col.row.audio_path
         col.play.setEnabled(bool(audio and Path(audio).is_file()))
         col.play.setToolTip("Play this attempt" if col.play.isEnabled() else "No recording (graded from text)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget
 
+from voicemail_coach.core.anatomy import anatomy
 from voicemail_coach.ui.compare_view import CompareView
 from voicemail_coach.ui.history_view import HistoryView
 from voicemail_coach.ui.state import Controller, Tab
@@ -53,8 +54,9 @@ class HistoryController(Controller):
         labels = {k: rubric.label_tip(k)[0] for k in (*rubric.items, *rubric.touch)}
         comments = {r.id: repo.comments(r.id) for r in rows}
         marks = {r.id: repo.labels(r.id) for r in rows}
+        anatomies = {r.id: anatomy(r.items, r.duration_s, rubric) for r in rows}
         self.compare_view.show_attempts(rows, self.services.scenarios.titles(), comments, labels,
-                                        self.services.sessions.exemplar_ids(), marks)
+                                        self.services.sessions.exemplar_ids(), marks, anatomies)
         self.tabs.setCurrentIndex(Tab.COMPARE)
 
     def delete(self, ids: list[int]) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.core.transcript import mmss
+from voicemail_coach.ui.anatomy_strip import AnatomyStrip
 from voicemail_coach.ui.comments import CommentsPanel
 from voicemail_coach.ui.meters import LevelMeter, TimerBar, Waveform
 from voicemail_coach.ui.scenario_card import ScenarioCard
@@ -140,6 +141,11 @@ class PracticePage(QWidget):
         rr.addWidget(self.attempt_title)
         self.waveform = Waveform()
         rr.addWidget(self.waveform)
+        self.anatomy = AnatomyStrip()
+        rr.addWidget(self.anatomy)
+        self.anatomy_note = _label(name="anatomyNote")
+        self.anatomy_note.hide()
+        rr.addWidget(self.anatomy_note)
         controls = QHBoxLayout()
         self.play_button = _button("▶  Replay (R)", "Replay or pause (R)")
         controls.addWidget(self.play_button)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.audio.prompts import RATE
+from voicemail_coach.core.anatomy import anatomy
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.practice import Practice
 from voicemail_coach.ui.comments import CommentDialog
@@ -39,6 +40,7 @@ class ScorecardController(Controller):
         page.scorecard.mark_requested.connect(self.mark_item)
         page.transcript.seek.connect(self.play_from)
         page.waveform.seek_requested.connect(self.play_from)
+        page.anatomy.seek.connect(self.play_from)
         page.comments.add_requested.connect(self.add_comment)
         page.transcript.comment_requested.connect(self.add_comment)
         page.waveform.comment_requested.connect(self.add_comment)
@@ -65,6 +67,10 @@ class ScorecardController(Controller):
         page.attempt_title.setText(f"{touch}Attempt #{row.id} · {row.rep} · "
                                    f"{scenario.title if scenario else (row.scenario_id or 'no scenario')}")
         page.attempt_title.setToolTip(f"Heard by {row.engine}" if row.engine else "Graded from text")
+        shape = anatomy(row.items, row.duration_s, self.services.rubric)
+        page.anatomy.set_anatomy(shape)
+        page.anatomy_note.setText("  ".join(f"⚑ {p}" for p in shape.problems))
+        page.anatomy_note.setVisible(bool(shape.problems))
         page.waveform.marks = []
         self.player.stop()
         audio = row.audio_path

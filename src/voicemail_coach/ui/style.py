@@ -33,6 +33,7 @@ QMainWindow, QDialog { background: #f3f4f6; }
 #tip { color: #92400e; }
 #markPass { color: #16a34a; font-size: 18px; font-weight: 700; }
 #markFail { color: #dc2626; font-size: 18px; font-weight: 700; }
+#anatomyNote { color: #92400e; font-size: 12px; }
 #markUnsure { color: #b45309; font-size: 18px; font-weight: 700; }
 #unsureTip { color: #92400e; }
 #markNote { color: #4b5563; font-size: 12px; font-style: italic; }
