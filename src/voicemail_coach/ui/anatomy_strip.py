@@ -64,8 +64,10 @@ class AnatomyStrip(QWidget):
             p.drawEllipse(QPointF(x, mid), 4, 4)
             text = SHORT.get(m.item_id, m.item_id)
             width = metrics.horizontalAdvance(text) + 8
+            # the row above the track first; below when that one is taken; when both are, the one that frees
+            # first, with the label moved right of its neighbour rather than over it
             row = 0 if right_edge[0] <= x else (1 if right_edge[1] <= x else int(right_edge[1] < right_edge[0]))
-            left = min(max(0.0, x - 3), self.width() - width)
+            left = min(max(0.0, x - 3, right_edge[row]), self.width() - width)
             box = QRectF(left, 0 if row == 0 else mid + 5, width, self.ROW - 3)
             right_edge[row] = box.right() + 4
             p.setBrush(color.lighter(185))
