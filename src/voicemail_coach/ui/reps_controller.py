@@ -37,8 +37,11 @@ class RepsController(Controller):
 
     def ensure(self) -> Rep | None:
         """The active rep; on first use, the profile dialog asks who is practising."""
-        if self.state.rep is None and self.services.repo.active_rep() is None:
-            self.edit(first_run=True)
+        if self.state.rep is None:
+            if self.services.repo.active_rep() is None:
+                self.edit(first_run=True)
+            else:  # a rep saved elsewhere (the command line, an import) since the box was filled
+                self.refresh()
         return self.state.rep
 
     def edit(self, new: bool = False, first_run: bool = False) -> None:
