@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from voicemail_coach.core.anatomy import Anatomy
 from voicemail_coach.core.transcript import mmss
+from voicemail_coach.ui.style import AMBER, PASS_COLOR
 
 SHORT = {"rep_name": "Name", "rep_company": "Company", "prospect_named": "Prospect", "value": "Value",
          "contact": "Number", "number_twice": "Number again", "callback_time": "Callback", "email_followup": "Email"}
-COLOR = {"rep_name": "#2563eb", "rep_company": "#2563eb", "prospect_named": "#7c3aed", "value": "#16a34a",
-         "contact": "#b45309", "number_twice": "#b45309", "callback_time": "#0891b2", "email_followup": "#0891b2"}
+COLOR = {"rep_name": "#2563eb", "rep_company": "#2563eb", "prospect_named": "#7c3aed", "value": PASS_COLOR,
+         "contact": AMBER, "number_twice": AMBER, "callback_time": "#0891b2", "email_followup": "#0891b2"}
 TRACK = QColor("#e5e7eb")
 
 
