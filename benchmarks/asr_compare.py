@@ -34,6 +34,7 @@ CANDIDATES = {
     "moonshine-int8": "Moonshine base-en, 8-bit block weights (MatMulNBits), pause-cut chunks, greedy",
     "moonshine-int8-hints": "moonshine-int8, the rep's and prospect's names hinted (logits +2.5 to begin one, +4 to go on)",
     "moonshine-int8-3readings": "moonshine-int8, every chunk read with all three tails of silence, the most confident kept",
+    "moonshine-int8-once": "moonshine-int8 without the second listen to a number heard in part (speech/number_pass.py)",
 }
 BASELINE = "tiny.en-chunks"
 
@@ -87,6 +88,8 @@ def make_transcriber(candidate: str, cache_root: Path):
         return MoonshineTranscriber(cache_root, precision="int8", boost=(2.5, 4.0))
     if candidate == "moonshine-int8-3readings":
         return MoonshineTranscriber(cache_root, precision="int8", readings=3)
+    if candidate == "moonshine-int8-once":
+        return MoonshineTranscriber(cache_root, precision="int8", numbers_again=False)
     if candidate.startswith("moonshine-"):
         return MoonshineTranscriber(cache_root, precision=candidate.split("-", 1)[1])
     raise SystemExit(f"unknown candidate {candidate}")

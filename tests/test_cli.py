@@ -176,3 +176,18 @@ def test_unusable_data_folders_and_text_files_get_a_plain_message(tmp_path):
     for args, needle in cases:
         proc = cli(*args, check=False)
         assert proc.returncode in (1, 2) and needle in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
+
+
+def test_grading_a_recording_measures_how_the_number_was_said(tmp_path, audio_cache):
+    """A graded recording's JSON holds the number clarity item and each reading's measures."""
+    from tests.support.synth import synthesize
+
+    wav = synthesize(STRONG, audio_cache, voice=0)
+    out = json.loads(cli("grade", str(wav), "--scenario", "hotel-uniforms", *REP, "--json",
+                         "--data-dir", str(tmp_path)).stdout)
+    item = next(i for i in out["items"] if i["id"] == "number_clarity")
+    readings = out["metrics"]["number_readings"]
+    assert len(readings) == 2 and all(r["digits"] == 10 for r in readings)
+    assert all(set(r) == {"start", "end", "digits", "digits_per_s", "pauses", "relative_db"} for r in readings)
+    assert readings[0]["start"] < readings[1]["start"] <= out["metrics"]["duration_s"]
+    assert item["start"] is not None and (item["passed"] or item["tip"])

@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from voicemail_coach.speech import moonshine, moonshine_files
+from voicemail_coach.speech import moonshine, moonshine_files, word_timing
 from voicemail_coach.speech.model import ModelError
 
 pytestmark = [
@@ -104,7 +104,7 @@ def test_word_times_follow_the_voiced_audio():
     t = np.arange(rate) / rate
     audio[: rate] = 0.3 * np.sin(2 * np.pi * 200 * t)  # a word in the first second
     audio[3 * rate :] = 0.3 * np.sin(2 * np.pi * 200 * t)  # another in the last
-    (a0, a1), (b0, b1) = moonshine.word_times(audio, [1.0, 1.0])
+    (a0, a1), (b0, b1) = word_timing.word_times(audio, [1.0, 1.0])
     assert 0.0 <= a0 < a1 <= 1.05
     assert 2.95 <= b0 < b1 <= 4.0
 
@@ -170,15 +170,42 @@ def test_more_readings_try_every_tail_and_keep_the_most_confident(audio_cache):
     t.load()
     tried = []
     greedy = t._greedy
-    t._greedy = lambda a, h=(): tried.append(len(a)) or greedy(a, h)
+    t._greedy = lambda a, h=(), **kw: tried.append(len(a)) or greedy(a, h, **kw)
 
     def confidence(probs):
         return float(np.mean(np.log(np.maximum(probs, 1e-9))))
 
-    _tokens, one = t._steady_decode(audio)
+    _tokens, one, _audio = t._steady_decode(audio)
     assert len(tried) == 1  # a clear chunk: the first reading is confident and kept
     tried.clear()
     t.readings = 3
-    _tokens, best = t._steady_decode(audio)
+    _tokens, best, _audio = t._steady_decode(audio)
     assert sorted(tried) == sorted(len(audio) + pad for pad in moonshine.TAIL_PADS)
     assert confidence(best) >= confidence(one)
+
+
+def test_a_number_heard_in_part_over_a_phone_line_is_listened_to_again(audio_cache):
+    """Over the phone line the first reading of this message turns "five, five, five" into words; the
+    second listen hears the digits, keeps every digit first heard, and leaves the other words alone."""
+    from tests.support.corpus import load_corpus
+    from tests.support.degrade import phone_line
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.core import numbers
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.speech import number_pass
+
+    corpus = load_corpus()
+    n, vm = next((n, v) for n, v in enumerate(corpus) if v.id == "strong-07")
+    clean = synthesize(vm.text, audio_cache, voice=n)
+    audio = load_for_speech(phone_line(clean, audio_cache / f"{clean.stem}-phone.wav"))
+    once = moonshine.MoonshineTranscriber(DataDir().cache, numbers_again=False).transcribe_audio(audio)
+    again = moonshine.MoonshineTranscriber(DataDir().cache).transcribe_audio(audio)
+
+    heard_once = numbers.find_phone(once.tokens, vm.rep.phone)
+    heard_again = numbers.find_phone(again.tokens, vm.rep.phone)
+    assert len(heard_again) > len(heard_once)
+    digits_again = iter(number_pass.reading_digits([again.text]))
+    assert all(d in digits_again for d in number_pass.reading_digits([once.text]))  # in order, none lost
+    first_number = once.text.lower().split().index("reach")
+    assert once.text.split()[:first_number] == again.text.split()[:first_number]

@@ -153,6 +153,15 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     qtbot.mouseClick(strip, Qt.LeftButton, pos=strip.position_of("value").toPoint())
     assert abs(w.player.position - value_at) < 0.6
     w.player.pause()
+    # the number strip: each reading of the number, measured; a click plays it
+    numbers = w.page.number_strip
+    assert numbers.isVisible() and len(numbers.chips) == 2
+    assert all("/s" in c.text() and "pause" in c.text() for c in numbers.chips)
+    readings = w.state.attempt.metrics["number_readings"]
+    qtbot.mouseClick(numbers.chips[1], Qt.LeftButton)
+    assert abs(w.player.position - readings[1]["start"]) < 0.6
+    assert any(i["id"] == "number_clarity" for i in w.state.attempt.items)
+    w.player.pause()
     # "On the phone": the same message, as the prospect's voicemail box plays it, from the same moment
     as_made = (w.player.samplerate, w.player.duration)
     w.player.seek(5.0)

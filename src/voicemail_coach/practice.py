@@ -14,6 +14,7 @@ from typing import Callable
 
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
 from voicemail_coach.core.grader import GradeResult, grade
+from voicemail_coach.core.number_clarity import with_number_clarity
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
@@ -77,10 +78,21 @@ class Practice:
 
     # --------------------------------------------------------------- grading
     def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None,
-                         prospect: Prospect | None = None) -> GradeResult:
-        """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for."""
+                         prospect: Prospect | None = None, audio: Path | None = None) -> GradeResult:
+        """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for.
+        With the recording's ``audio``, how the number sounded is measured too (core.number_clarity)."""
         prospect = prospect or (scenario.prospect if scenario else Prospect())
-        return grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
+        result = grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
+        if audio is None or not rep.phone:
+            return result
+        from voicemail_coach.audio.files import AudioFileError, read_samples
+
+        try:
+            samples, rate = read_samples(audio)
+        except AudioFileError as exc:  # graded from its words alone; the file's problem is reported elsewhere
+            log.warning("number clarity not measured: %s", exc)
+            return result
+        return with_number_clarity(result, transcript, samples, rate, rep.phone, self.services.rubric)
 
     def transcribe_file(self, path: Path, rep: RepProfile, prospect: Prospect) -> Transcript:
         """A recording made anywhere, heard with the names the message should hold as hints."""
@@ -124,7 +136,7 @@ class Practice:
                    touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
         transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect())
-        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), touch)
+        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario, audio=Path(path)), touch)
         copy = self.services.repo.files.new_path(Path(path))
         attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id, copy_from=Path(path))
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
@@ -193,7 +205,7 @@ class Practice:
             transcript = self.live.finish()
         finally:
             self.recorder = self.live = None
-        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario), self._touch)
+        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario, audio=take.path), self._touch)
         attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch, self._session_id)
         marker.unlink(missing_ok=True)  # stored: no longer a take to recover
         warnings = list(take.warnings) + ([take.error] if take.error else [])
@@ -225,7 +237,7 @@ class Practice:
             except Exception as exc:  # silent or unreadable: kept on disk, listed as recovered
                 log.warning("recovered take %s could not be transcribed: %s", path.name, exc)
                 transcript = Transcript([], duration=duration)
-            result = self.grade_transcript(transcript, rep, scenario)
+            result = self.grade_transcript(transcript, rep, scenario, audio=path if transcript.words else None)
             attempt_id = repo.add_attempt(rep_row.id if rep_row else None, scenario.id if scenario else None,
                                           result.to_dict(), words_json(transcript), path, status="recovered",
                                           session_id=meta.get("session_id"))

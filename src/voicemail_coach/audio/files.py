@@ -106,3 +106,11 @@ def read_for_playback(path: Path | str) -> tuple[np.ndarray, int]:
     except Exception as exc:
         raise AudioFileError(f"cannot play {Path(path).name}: {exc}") from None
     return audio.mean(axis=1).astype(np.float32), rate
+
+
+def read_samples(path: Path | str) -> tuple[np.ndarray, int]:
+    """Mono samples and their rate: a WAV or FLAC read as it is, any other format decoded to 16 kHz."""
+    try:
+        return read_for_playback(path)
+    except AudioFileError:
+        return load_for_speech(Path(path)), SPEECH_RATE

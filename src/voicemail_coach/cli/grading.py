@@ -72,7 +72,7 @@ def cmd_grade(args) -> int:
     else:
         transcript = Transcript.from_text(text_input(args.transcript, args.text, "voicemail"))
     t0 = time.perf_counter()
-    result = practice.grade_transcript(transcript, rep, scenario, prospect)
+    result = practice.grade_transcript(transcript, rep, scenario, prospect, audio=args.audio)
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
     out = result.to_dict()
     out["timings"] = timings

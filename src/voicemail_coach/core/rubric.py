@@ -12,6 +12,7 @@ CONTENT_ITEMS = (
     "number_twice", "callback_time", "email_followup", "no_check_in", "no_apology",
 )
 DELIVERY_ITEMS = ("length", "pace", "fillers")
+OPTIONAL_DELIVERY_ITEMS = ("number_clarity",)  # graded when the playbook has them
 _MACROS = ("time", "outcome", "quantity", "problem")
 
 
@@ -73,6 +74,7 @@ def parse_rubric(data: dict, source: str = "playbook") -> Rubric:
             spec = data["items"][item_id]
             items[item_id] = ItemSpec(item_id, spec["label"], float(spec["weight"]), spec["tip"])
         delivery = {k: dict(data["delivery"][k]) for k in DELIVERY_ITEMS}
+        delivery |= {k: dict(data["delivery"][k]) for k in OPTIONAL_DELIVERY_ITEMS if k in data["delivery"]}
         for k, spec in delivery.items():
             items[k] = ItemSpec(k, spec["label"], float(spec["weight"]), spec.get("tip", ""))
         for needed in ("value", "callback_commitment", "callback_negation", "email_followup", "check_in", "apology", "fillers"):

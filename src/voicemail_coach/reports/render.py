@@ -10,6 +10,7 @@ import html
 import io
 
 from voicemail_coach.core.labels import mark_note
+from voicemail_coach.core.number_clarity import stored_readings
 from voicemail_coach.core.progress import ItemRate
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
@@ -122,6 +123,9 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
     if m.get("words_per_minute") is not None:
         facts.append(f"{m['words_per_minute']:.0f} words/min")
     facts.append(f"{m.get('filler_words', 0)} filler words")
+    for r in stored_readings(m):
+        facts.append(f"number at {mmss(r.start)}: {r.digits_per_s:.1f} digits/s, {r.pauses} pause(s), "
+                     f"{r.relative_db:+.0f} dB")
     title = heading or f"{_e(c.rep)} — {_e(c.scenario)}"
     return (f"<h3>{title} &nbsp;<span style='color:{_color(c.score, mark)}'>{c.score}</span></h3>"
             f"<p class='muted'>Attempt #{c.id} · {_e(c.created_at.replace('T', ' ').rstrip('Z'))} · {' · '.join(facts)}</p>"

@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from voicemail_coach.core.transcript import Word
+from voicemail_coach.speech import number_pass
 from voicemail_coach.speech.moonshine_files import MODEL_NAME, MoonshineFiles, Progress, ensure_converted
 from voicemail_coach.speech.transcriber import SAMPLE_RATE, Transcriber, default_threads
+from voicemail_coach.speech.word_timing import syllable_weight, word_times
 
 START, END = 1, 2
 HEADS, HEAD_DIM = 8, 52
@@ -67,44 +69,6 @@ def _without_music(text: str) -> str:
     return "".join(ch for ch in text if ch not in MUSIC)
 
 
-def _syllables(word: str) -> float:
-    """Rough speaking length of a word, to spread a chunk's time over its words."""
-    digits = sum(c.isdigit() for c in word)
-    letters = "".join(c for c in word.lower() if c.isalpha())
-    groups, prev = 0, False
-    for c in letters:
-        vowel = c in "aeiouy"
-        groups += vowel and not prev
-        prev = vowel
-    return max(1.0, groups + 1.3 * digits)
-
-
-def word_times(audio: np.ndarray, weights: list[float]) -> list[tuple[float, float]]:
-    """Start and end (seconds into ``audio``) of each word, spreading words over the voiced frames.
-
-    Moonshine gives no word timestamps. Words are laid along the chunk's voiced
-    20 ms frames in proportion to their length, so pauses get no words and each
-    word lands within a syllable or two of where it was said.
-    """
-    frame = SAMPLE_RATE // 50
-    n = max(1, len(audio) // frame)
-    rms = np.sqrt(np.mean(np.square(audio[: n * frame].reshape(n, frame), dtype=np.float64), axis=1)) if len(audio) >= frame else np.ones(1)
-    voiced = rms > 0.15 * float(np.percentile(rms, 95))
-    if not voiced.any():
-        voiced[:] = True
-    positions = np.flatnonzero(voiced)  # frame indices, in order
-    total = float(sum(weights)) or 1.0
-    out, acc = [], 0.0
-    for w in weights:
-        a = int(acc / total * len(positions))
-        acc += w
-        b = max(a, int(acc / total * len(positions)) - 1)
-        start = positions[min(a, len(positions) - 1)] * frame / SAMPLE_RATE
-        end = (positions[min(b, len(positions) - 1)] + 1) * frame / SAMPLE_RATE
-        out.append((float(start), float(max(end, start + 0.05))))
-    return out
-
-
 def _looping(tokens: list[int], run: int = 5) -> bool:
     """The same token, or the same two tokens, repeated ``run`` times running."""
     for width in (1, 2):
@@ -128,9 +92,11 @@ class MoonshineTranscriber(Transcriber):
     engine = "moonshine"
 
     def __init__(self, cache_root: Path, cpu_threads: int | None = None, progress: Progress | None = None,
-                 precision: str = "int8", boost: tuple[float, float] = (0.0, 0.0), readings: int = READINGS):
+                 precision: str = "int8", boost: tuple[float, float] = (0.0, 0.0), readings: int = READINGS,
+                 numbers_again: bool = True):
         super().__init__()
         self.readings = readings  # see READINGS
+        self.numbers_again = numbers_again  # a number heard in part is decoded again (see number_pass)
         self.cache_root = Path(cache_root)
         self.precision = precision
         # logit bonus for beginning a hinted name's word, and for continuing one once begun
@@ -143,6 +109,7 @@ class MoonshineTranscriber(Transcriber):
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
         self.files: MoonshineFiles | None = None
+        self._digit_like: np.ndarray | None = None  # tokens a number is written with (see number_pass)
 
     @property
     def model_name(self) -> str:
@@ -174,16 +141,24 @@ class MoonshineTranscriber(Transcriber):
             self._token_bytes = load_token_bytes(folder / "tokenizer.bin")
             self._tokens = [t.decode("utf-8", "replace") for t in self._token_bytes]
             self._ids = {t: i for i, t in enumerate(self._tokens)}
+            # the decoder's output is wider than the vocabulary: the unused ids are not digits
+            outputs = self._decoder.get_outputs()[0].shape[-1]
+            self._digit_like = np.zeros(max(len(self._tokens), outputs if isinstance(outputs, int) else 0), bool)
+            self._digit_like[: len(self._tokens)] = [number_pass.writes_a_number(t) for t in self._tokens]
+            self._digit_like[END] = True
             _release_freed_memory()  # the graphs' protobufs are gone; give their pages back
             self.load_seconds = time.perf_counter() - t0
 
     def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
         if len(audio) < SAMPLE_RATE // 10:
             return []
-        tokens, probs = self._steady_decode(audio.astype(np.float32, copy=False), self.hint_tokens(hints))
+        hinted = self.hint_tokens(hints)
+        tokens, probs, padded = self._steady_decode(audio.astype(np.float32, copy=False), hinted)
+        if self.numbers_again:
+            tokens, probs = self._listen_again_to_numbers(padded, tokens, probs, hinted)
         known = len(self._token_bytes)
         pieces = words_from_tokens([self._token_bytes[t] if t < known else b"" for t in tokens], probs)
-        spans = word_times(audio, [_syllables(w) for w, _ in pieces])
+        spans = word_times(audio, [syllable_weight(w) for w, _ in pieces])
         return [
             Word(w, round(a + offset, 3), round(b + offset, 3), round(float(p), 3))
             for (w, p), (a, b) in zip(pieces, spans)
@@ -209,7 +184,8 @@ class MoonshineTranscriber(Transcriber):
                 sequences.append(seq)
         return sequences
 
-    def _steady_decode(self, audio: np.ndarray, hinted: list[list[int]] | None = None) -> tuple[list[int], list[float]]:
+    def _steady_decode(self, audio: np.ndarray, hinted: list[list[int]] | None = None
+                       ) -> tuple[list[int], list[float], np.ndarray]:
         """Greedy decoding, tried again with other silence after the chunk when it looks wrong.
 
         Moonshine's reading of a chunk can swing with a few milliseconds of audio more or less at
@@ -219,7 +195,7 @@ class MoonshineTranscriber(Transcriber):
         tried too and the most confident plausible reading is kept.
         """
         seconds = len(audio) / SAMPLE_RATE
-        best: tuple[bool, float, list[int], list[float]] | None = None
+        best: tuple[bool, float, list[int], list[float], np.ndarray] | None = None
         for n, pad in enumerate(TAIL_PADS, start=1):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
@@ -227,16 +203,35 @@ class MoonshineTranscriber(Transcriber):
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
             if best is None or (plausible, confidence) > best[:2]:
-                best = (plausible, confidence, tokens, probs)
+                best = (plausible, confidence, tokens, probs, padded)
             if n >= self.readings and best[0] and best[1] >= CONFIDENT:
                 break
-        return best[2], best[3]
+        return best[2], best[3], best[4]
 
-    def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = ()) -> tuple[list[int], list[float]]:
+    def _listen_again_to_numbers(self, audio: np.ndarray, tokens: list[int], probs: list[float],
+                                 hinted: list[list[int]]) -> tuple[list[int], list[float]]:
+        """Numbers heard only in part are decoded again leaning towards digits (see number_pass)."""
+        texts = [self._tokens[t] if t < len(self._tokens) else "" for t in tokens]
+        for region in reversed(number_pass.regions(texts)):  # from the end: earlier indices stay valid
+            with self._lock:
+                again, again_probs = self._greedy(audio, hinted, forced=tokens[: region.start], numbers=True)
+            digits = number_pass.reading_digits([self._tokens[t] for t in again])
+            if number_pass.better(region.digits, digits, region.lead):
+                tokens = tokens[: region.start] + again + tokens[region.end :]
+                probs = probs[: region.start] + again_probs + probs[region.end :]
+        return tokens, probs
+
+    def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = (), forced: list[int] = (),
+                numbers: bool = False) -> tuple[list[int], list[float]]:
+        """Greedy decoding. With ``forced``, those tokens are fed first and only what follows is
+        returned; with ``numbers``, non-digit tokens pay number_pass.PENALTY and decoding stops at
+        the first word after the digits (the number read again, and nothing more)."""
         hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
         past = {n: np.zeros((1, HEADS, 0, HEAD_DIM), np.float32) for n in self._past_names}
         token, out, probs = START, [], []
         limit = int(len(audio) / SAMPLE_RATE * TOKENS_PER_SECOND) + 10
+        if numbers:
+            limit = min(limit, len(forced) + 40)
         for step in range(limit):
             feed = {
                 "input_ids": np.array([[token]], np.int64),
@@ -257,13 +252,19 @@ class MoonshineTranscriber(Transcriber):
                     for k in range(1, len(seq)):
                         if out[-k:] == seq[:k]:
                             logits[seq[k]] += self.boost
-            token = int(logits.argmax())
+            if numbers and step >= len(forced):
+                logits = np.where(self._digit_like[: len(logits)], logits, logits - number_pass.PENALTY)
+            token = forced[step] if step < len(forced) else int(logits.argmax())
             for name, value in zip(self._present_names, result[1:]):
                 key = name.replace("present", "past_key_values")
                 if step == 0 or ".decoder." in key:  # the encoder's keys are computed once
                     past[key] = value
             if token == END:
                 break
+            if step < len(forced):
+                continue
+            if numbers and not self._digit_like[token] and number_pass.reading_digits([self._tokens[t] for t in out]):
+                break  # the number has been read: a word follows
             e = np.exp(heard - heard[token])
             probs.append(float(1.0 / e.sum()))
             out.append(token)

@@ -26,7 +26,13 @@ def stored(text, default):
         return default
     if isinstance(value, list):  # items and words: objects only
         return [v for v in value if isinstance(v, dict)]
-    return {k: v for k, v in value.items() if isinstance(v, (int, float, str, bool)) or v is None}
+    return {k: _flat(v) if isinstance(v, list) else v for k, v in value.items()
+            if isinstance(v, (int, float, str, bool, list)) or v is None}
+
+
+def _flat(values: list) -> list[dict]:
+    """A metric that is a list of measurements (the number's readings): flat objects only."""
+    return [{k: x for k, x in v.items() if isinstance(x, (int, float, str, bool))} for v in values if isinstance(v, dict)]
 
 
 def number(value, bounds: tuple[float, float] = (0.0, 1e9)):

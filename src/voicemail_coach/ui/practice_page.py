@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.anatomy_strip import AnatomyStrip
+from voicemail_coach.ui.number_strip import NumberStrip
 from voicemail_coach.ui.comments import CommentsPanel
 from voicemail_coach.ui.meters import LevelMeter, TimerBar, Waveform
 from voicemail_coach.ui.scenario_card import ScenarioCard
@@ -146,6 +147,8 @@ class PracticePage(QWidget):
         self.anatomy_note = _label(name="anatomyNote")
         self.anatomy_note.hide()
         rr.addWidget(self.anatomy_note)
+        self.number_strip = NumberStrip()
+        rr.addWidget(self.number_strip)
         controls = QHBoxLayout()
         self.play_button = _button("▶  Replay (R)", "Replay or pause (R)")
         controls.addWidget(self.play_button)

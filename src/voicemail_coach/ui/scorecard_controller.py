@@ -14,6 +14,8 @@ from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.audio.prompts import RATE
 from voicemail_coach.core.anatomy import anatomy
+from voicemail_coach.core.number_clarity import ITEM as NUMBER_ITEM
+from voicemail_coach.core.number_clarity import stored_readings
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.practice import Practice
 from voicemail_coach.ui.comments import CommentDialog
@@ -41,6 +43,7 @@ class ScorecardController(Controller):
         page.transcript.seek.connect(self.play_from)
         page.waveform.seek_requested.connect(self.play_from)
         page.anatomy.seek.connect(self.play_from)
+        page.number_strip.seek.connect(self.play_from)
         page.comments.add_requested.connect(self.add_comment)
         page.transcript.comment_requested.connect(self.add_comment)
         page.waveform.comment_requested.connect(self.add_comment)
@@ -71,6 +74,7 @@ class ScorecardController(Controller):
         page.anatomy.set_anatomy(shape)
         page.anatomy_note.setText("  ".join(f"⚑ {p}" for p in shape.problems))
         page.anatomy_note.setVisible(bool(shape.problems))
+        page.number_strip.set_readings(stored_readings(row.metrics), self.services.rubric.delivery.get(NUMBER_ITEM))
         page.waveform.marks = []
         self.player.stop()
         audio = row.audio_path
