@@ -77,3 +77,17 @@ def test_digits_glued_to_a_word_are_listened_to_again_from_the_first_digit():
     assert not number_pass.better("555214", "105555214", lead=False)
     assert number_pass.better("555214", "5552143", lead=False)
     assert number_pass.better("2143390", "552143390", lead=True)
+
+
+def test_a_number_written_as_clock_times_is_listened_to_again():
+    toks = [S + w for w in "at 1:00, once more, 5:00, 5:00, 5:00, for 1:00, 9:00, 3:06.".split()]
+    (region,) = number_pass.regions(toks)
+    assert region.clocks and region.digits == "55519306"
+    assert toks[region.start] == S + "5:00,"
+    # the same digits as plain digits replace the clock times; a real time is left alone
+    assert number_pass.better("5557362044", "5557362044", clocks=True)
+    assert not number_pass.better("5557362044", "5557362044")
+    assert number_pass.better("55519306", "5554109036", clocks=True)  # "3:06" was "0, 3, 6"
+    assert not number_pass.better("55519306", "5554109999", clocks=True)  # two of the first's digits gone
+    assert not number_pass.better("5557362044", "555736244", clocks=True)  # a digit fewer
+    assert number_pass.regions([S + w for w in "call you Thursday at 10:00 or 2:30.".split()]) == []

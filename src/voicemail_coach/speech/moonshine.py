@@ -216,7 +216,7 @@ class MoonshineTranscriber(Transcriber):
             with self._lock:
                 again, again_probs = self._greedy(audio, hinted, forced=tokens[: region.start], numbers=True)
             digits = number_pass.reading_digits([self._tokens[t] for t in again])
-            if number_pass.better(region.digits, digits, region.lead):
+            if number_pass.better(region.digits, digits, region.lead, region.clocks):
                 tokens = tokens[: region.start] + again + tokens[region.end :]
                 probs = probs[: region.start] + again_probs + probs[region.end :]
         return tokens, probs

@@ -12,7 +12,10 @@ where none was heard, and it is never told which number to expect.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from rapidfuzz.distance import LCSseq
 
 WORD_START = "\u2581"
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
@@ -34,6 +37,7 @@ class Region:
     end: int
     digits: str
     lead: bool = False  # begins with words that may be digits misheard: digits may be found before
+    clocks: bool = False  # holds digits written as clock times ("5:00, 5:00, 5:00, for 1:00")
 
 
 def _word_text(word: str) -> str:
@@ -47,6 +51,14 @@ def _digits_of(word: str) -> str:
     if any(c in word for c in "%$:"):
         return ""
     return "".join(c for c in word if c.isdigit())
+
+
+def _clock_digits(word: str) -> str:
+    """The digits a decoder meant when it wrote a digit as a time: "5:00" is 5, "3:06" is 306, "5:5" is 55."""
+    m = re.fullmatch(r"(\d{1,2}):(\d{1,2})", word)
+    if not m:
+        return ""
+    return m.group(1) if m.group(2) == "00" else m.group(1) + m.group(2)
 
 
 def _one_syllable(word: str) -> bool:
@@ -75,6 +87,12 @@ def regions(token_texts: list[str]) -> list[Region]:
             words[-1] = (first, i + 1, joined + text)
     texts = [_word_text(w[2]) for w in words]
     digits = [_digits_of(t) for t in texts]
+    clock = [_clock_digits(t) for t in texts]
+    for i, c in enumerate(clock):
+        # three or more "times" in a row, or times among digits, are a number written as clock times
+        around = [bool(clock[j] or digits[j]) for j in range(max(0, i - 2), min(len(texts), i + 3))]
+        if c and any(all(around[m : m + 3]) and len(around[m : m + 3]) == 3 for m in range(len(around))):
+            digits[i] = c
     found: list[Region] = []
     k = 0
     while k < len(words):
@@ -96,13 +114,14 @@ def regions(token_texts: list[str]) -> list[Region]:
                 and not words[lead - 1][2].rstrip().endswith((".", "?", "!")):
             lead -= 1
         inner_words = any(not d for d in digits[k : last + 1])
+        clocks = any(clock[j] and digits[j] for j in range(k, last + 1))
         # seven digits may be a number said without its area code, unless words stand where digits would
-        if len(heard) >= 3 and len(heard) not in WHOLE and (len(heard) != 7 or lead < k or inner_words):
+        if len(heard) >= 3 and (clocks or len(heard) not in WHOLE and (len(heard) != 7 or lead < k or inner_words)):
             start = words[lead][0]
             if lead == k:  # "staymat555214": the letters were said as a word; listen again from the digits
                 start = next(i for i in range(words[k][0], words[k][1]) if any(c.isdigit() for c in token_texts[i])) \
                     if not _digits_of(_word_text(token_texts[words[k][0]])) and texts[k] not in NUMBER_WORDS else start
-            found.append(Region(start, words[last][1], heard, lead < k))
+            found.append(Region(start, words[last][1], heard, lead < k, clocks))
         k = last + 1
     return found
 
@@ -112,12 +131,16 @@ def _is_subsequence(short: str, long_: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def better(first: str, second: str, lead: bool = False) -> bool:
-    """Whether the second reading's digits should replace the first's: more of them, every digit
-    first heard still there in order, and no longer than a number with its country code. Digits found
+def better(first: str, second: str, lead: bool = False, clocks: bool = False) -> bool:
+    """Whether the second reading's digits should replace the first's: more of them, every digit first
+    heard still there in order, and no longer than a number with its country code. Where the first wrote
+    them as clock times (``clocks``), at least as many, all but one of the first's in order. Digits found
     before the first one heard are believed only where words stood there (``lead``)."""
-    return (len(first) < len(second) <= max(WHOLE) and _is_subsequence(first, second)
-            and (lead or second[0] == first[0]))
+    if len(second) > max(WHOLE) or not (lead or second[0] == first[0]):
+        return False
+    if clocks:  # "3:06" may stand for "0, 3, 6": one digit of the clock reading may disagree
+        return len(second) >= len(first) and LCSseq.similarity(first, second) >= len(first) - 1
+    return len(first) < len(second) and _is_subsequence(first, second)
 
 
 def reading_digits(token_texts: list[str]) -> str:
