@@ -49,11 +49,12 @@ def message(number_groups: list[int], syllable_s: float, gap_s: float, pause_s: 
         if g < len(number_groups) - 1:
             parts.append(silence(pause_s))
             t += pause_s
+    spoken = (start, t - gap_s)  # from the number's first syllable to the end of its last
     words.append(Word(PHONE + ".", round(start + 0.1, 3), round(t - 0.1, 3)))  # roughly where, as a recognizer says
     parts.append(silence(0.3))
     t += 0.3
     talk(12, "I'll call you Thursday at ten")
-    return np.concatenate(parts), Transcript(words, duration=t)
+    return np.concatenate(parts), Transcript(words, duration=t), spoken
 
 
 def test_syllables_are_counted_and_bounded_by_the_silence_between_them():
@@ -65,10 +66,12 @@ def test_syllables_are_counted_and_bounded_by_the_silence_between_them():
 
 
 def test_a_number_read_in_groups_at_a_writable_pace_passes():
-    audio, transcript = message([3, 3, 4], 0.25, 0.12, 0.45)
+    audio, transcript, spoken = message([3, 3, 4], 0.25, 0.12, 0.45)
     (reading,) = number_readings(transcript, PHONE, audio, RATE)
     assert reading.pauses == 2
-    assert 1.5 < reading.digits_per_s < 3.0
+    # the reading is the number as it was built, not the recognizer's rough span, and its pace is its own
+    assert reading.start == pytest.approx(spoken[0], abs=0.1) and reading.end == pytest.approx(spoken[1], abs=0.1)
+    assert reading.digits_per_s == pytest.approx(10 / (spoken[1] - spoken[0]), rel=0.05)
     assert abs(reading.relative_db) < 1.5
     result = with_number_clarity(grade(transcript, REP, Prospect("Chloe Martin"), default_rubric()), transcript,
                                  audio, RATE, PHONE, default_rubric())
@@ -83,7 +86,7 @@ def test_a_number_read_in_groups_at_a_writable_pace_passes():
     (dict(groups=[3, 3, 4], syllable_s=0.25, gap_s=0.12, pause_s=0.45, level=0.05), "quieter"),  # 15.6 dB down
 ])
 def test_a_number_too_fast_run_together_or_quiet_is_flagged_with_a_tip(case, tip):
-    audio, transcript = message(case["groups"], case["syllable_s"], case["gap_s"], case["pause_s"],
+    audio, transcript, _spoken = message(case["groups"], case["syllable_s"], case["gap_s"], case["pause_s"],
                                 case.get("level", 0.3))
     rubric = default_rubric()
     before = grade(transcript, REP, Prospect("Chloe Martin"), rubric)
@@ -95,7 +98,7 @@ def test_a_number_too_fast_run_together_or_quiet_is_flagged_with_a_tip(case, tip
 
 
 def test_nothing_is_measured_without_audio_or_without_the_number():
-    audio, transcript = message([3, 3, 4], 0.25, 0.12, 0.45)
+    audio, transcript, _spoken = message([3, 3, 4], 0.25, 0.12, 0.45)
     rubric = default_rubric()
     result = grade(transcript, REP, Prospect("Chloe Martin"), rubric)
     assert with_number_clarity(result, transcript, None, RATE, PHONE, rubric) is result
