@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -67,6 +68,13 @@ def words_from_tokens(pieces: list[bytes], probs: list[float]) -> list[tuple[str
 def _without_music(text: str) -> str:
     """The decoder marks noise it took for music with ♪; the mark is not a word anyone said."""
     return "".join(ch for ch in text if ch not in MUSIC)
+
+
+class Encoded(NamedTuple):
+    """A chunk as decoded: the audio with its tail of silence, and the encoder's states for it."""
+
+    audio: np.ndarray
+    hidden: np.ndarray
 
 
 def _looping(tokens: list[int], run: int = 5) -> bool:
@@ -153,9 +161,9 @@ class MoonshineTranscriber(Transcriber):
         if len(audio) < SAMPLE_RATE // 10:
             return []
         hinted = self.hint_tokens(hints)
-        tokens, probs, padded = self._steady_decode(audio.astype(np.float32, copy=False), hinted)
+        tokens, probs, encoded = self._steady_decode(audio.astype(np.float32, copy=False), hinted)
         if self.numbers_again:
-            tokens, probs = self._listen_again_to_numbers(padded, tokens, probs, hinted)
+            tokens, probs = self._listen_again_to_numbers(encoded, tokens, probs, hinted)
         known = len(self._token_bytes)
         pieces = words_from_tokens([self._token_bytes[t] if t < known else b"" for t in tokens], probs)
         spans = word_times(audio, [syllable_weight(w) for w, _ in pieces])
@@ -185,7 +193,7 @@ class MoonshineTranscriber(Transcriber):
         return sequences
 
     def _steady_decode(self, audio: np.ndarray, hinted: list[list[int]] | None = None
-                       ) -> tuple[list[int], list[float], np.ndarray]:
+                       ) -> tuple[list[int], list[float], "Encoded"]:
         """Greedy decoding, tried again with other silence after the chunk when it looks wrong.
 
         Moonshine's reading of a chunk can swing with a few milliseconds of audio more or less at
@@ -195,26 +203,29 @@ class MoonshineTranscriber(Transcriber):
         tried too and the most confident plausible reading is kept.
         """
         seconds = len(audio) / SAMPLE_RATE
-        best: tuple[bool, float, list[int], list[float], np.ndarray] | None = None
+        best: tuple[bool, float, list[int], list[float], Encoded] | None = None
         for n, pad in enumerate(TAIL_PADS, start=1):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
-                tokens, probs = self._greedy(padded, hinted or [])
+                encoded = Encoded(padded, self._encoder.run(None, {"input_values": padded[None, :]})[0])
+                tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden)
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
             if best is None or (plausible, confidence) > best[:2]:
-                best = (plausible, confidence, tokens, probs, padded)
+                best = (plausible, confidence, tokens, probs, encoded)
             if n >= self.readings and best[0] and best[1] >= CONFIDENT:
                 break
         return best[2], best[3], best[4]
 
-    def _listen_again_to_numbers(self, audio: np.ndarray, tokens: list[int], probs: list[float],
+    def _listen_again_to_numbers(self, encoded: "Encoded", tokens: list[int], probs: list[float],
                                  hinted: list[list[int]]) -> tuple[list[int], list[float]]:
-        """Numbers heard only in part are decoded again leaning towards digits (see number_pass)."""
+        """Numbers heard only in part are decoded again leaning towards digits (see number_pass), from the
+        encoder states the first reading used."""
         texts = [self._tokens[t] if t < len(self._tokens) else "" for t in tokens]
         for region in reversed(number_pass.regions(texts)):  # from the end: earlier indices stay valid
             with self._lock:
-                again, again_probs = self._greedy(audio, hinted, forced=tokens[: region.start], numbers=True)
+                again, again_probs = self._greedy(encoded.audio, hinted, forced=tokens[: region.start], numbers=True,
+                                                  hidden=encoded.hidden)
             digits = number_pass.reading_digits([self._tokens[t] for t in again])
             if number_pass.better(region.digits, digits, region.lead, region.clocks):
                 tokens = tokens[: region.start] + again + tokens[region.end :]
@@ -222,11 +233,13 @@ class MoonshineTranscriber(Transcriber):
         return tokens, probs
 
     def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = (), forced: list[int] = (),
-                numbers: bool = False) -> tuple[list[int], list[float]]:
-        """Greedy decoding. With ``forced``, those tokens are fed first and only what follows is
-        returned; with ``numbers``, non-digit tokens pay number_pass.PENALTY and decoding stops at
-        the first word after the digits (the number read again, and nothing more)."""
-        hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
+                numbers: bool = False, hidden: np.ndarray | None = None) -> tuple[list[int], list[float]]:
+        """Greedy decoding (``hidden``: the encoder's states for ``audio``, when already computed). With
+        ``forced``, those tokens are fed first and only what follows is returned; with ``numbers``,
+        non-digit tokens pay number_pass.PENALTY and decoding stops at the first word after the digits
+        (the number read again, and nothing more)."""
+        if hidden is None:
+            hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
         past = {n: np.zeros((1, HEADS, 0, HEAD_DIM), np.float32) for n in self._past_names}
         token, out, probs = START, [], []
         limit = int(len(audio) / SAMPLE_RATE * TOKENS_PER_SECOND) + 10

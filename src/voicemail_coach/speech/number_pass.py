@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq
 
+from voicemail_coach.speech.word_timing import vowel_groups
+
 WORD_START = "\u2581"
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 NUMBER_WORDS = frozenset(DIGIT_WORDS + ["oh"])
@@ -67,12 +69,7 @@ def _one_syllable(word: str) -> bool:
     letters = "".join(c for c in word if c.isalpha())
     if letters.endswith("es") or letters.endswith("e"):
         letters = letters[:-2] if letters.endswith("es") else letters[:-1]
-    groups, previous = 0, False
-    for c in letters:
-        vowel = c in "aeiouy"
-        groups += vowel and not previous
-        previous = vowel
-    return groups == 1
+    return vowel_groups(letters) == 1
 
 
 def regions(token_texts: list[str]) -> list[Region]:
@@ -88,10 +85,10 @@ def regions(token_texts: list[str]) -> list[Region]:
     texts = [_word_text(w[2]) for w in words]
     digits = [_digits_of(t) for t in texts]
     clock = [_clock_digits(t) for t in texts]
+    numeric = [bool(c or d) for c, d in zip(clock, digits)]
     for i, c in enumerate(clock):
         # three or more "times" in a row, or times among digits, are a number written as clock times
-        around = [bool(clock[j] or digits[j]) for j in range(max(0, i - 2), min(len(texts), i + 3))]
-        if c and any(all(around[m : m + 3]) and len(around[m : m + 3]) == 3 for m in range(len(around))):
+        if c and any(all(numeric[j : j + 3]) for j in range(max(0, i - 2), min(i, len(texts) - 3) + 1)):
             digits[i] = c
     found: list[Region] = []
     k = 0
@@ -118,9 +115,9 @@ def regions(token_texts: list[str]) -> list[Region]:
         # seven digits may be a number said without its area code, unless words stand where digits would
         if len(heard) >= 3 and (clocks or len(heard) not in WHOLE and (len(heard) != 7 or lead < k or inner_words)):
             start = words[lead][0]
-            if lead == k:  # "staymat555214": the letters were said as a word; listen again from the digits
-                start = next(i for i in range(words[k][0], words[k][1]) if any(c.isdigit() for c in token_texts[i])) \
-                    if not _digits_of(_word_text(token_texts[words[k][0]])) and texts[k] not in NUMBER_WORDS else start
+            glued = texts[k] not in NUMBER_WORDS and not _digits_of(_word_text(token_texts[start]))
+            if lead == k and glued:  # "staymat555214": the letters were said as a word; listen again from the digits
+                start = next(i for i in range(start, words[k][1]) if any(c.isdigit() for c in token_texts[i]))
             found.append(Region(start, words[last][1], heard, lead < k, clocks))
         k = last + 1
     return found

@@ -22,12 +22,17 @@ def syllable_weight(word: str) -> float:
     letters = "".join(c for c in word.lower() if c.isalpha())
     if letters.endswith("e") and len(letters) > 2 and letters[-2] not in "aeiouyl":
         letters = letters[:-1]  # silent e: "five", "nine", "time"
+    return max(1.0, vowel_groups(letters) + 1.15 * digits)
+
+
+def vowel_groups(letters: str) -> int:
+    """Runs of vowels in lower-case ``letters``: about one a syllable."""
     groups, prev = 0, False
     for c in letters:
         vowel = c in "aeiouy"
         groups += vowel and not prev
         prev = vowel
-    return max(1.0, groups + 1.15 * digits)
+    return groups
 
 
 def _positions(audio: np.ndarray, words: int, written: float) -> tuple[np.ndarray, np.ndarray] | None:
