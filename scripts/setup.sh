@@ -12,6 +12,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-pip
   libportaudio2 libsndfile1 libasound2-plugins
   pulseaudio pulseaudio-utils espeak-ng flite sox xvfb x11-utils imagemagick poppler-utils strace stress-ng
+  postgresql
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 fonts-dejavu-core

@@ -87,3 +87,24 @@ def _no_modal_dialogs(monkeypatch):
     from voicemail_coach.ui import messages
 
     monkeypatch.setattr(messages, "_box", lambda _icon, parent, title, text: boom(parent, title, text))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (Debian's binaries), started for this test run and removed after it."""
+    from tests.support import postgres as pg
+
+    if not pg.available() and not os.environ.get("CI"):
+        pytest.skip("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
+    server = pg.start_server()
+    yield server
+    pg.remove(server)
+
+
+@pytest.fixture
+def team_db(postgres, request):
+    """A new database on the test server for one test; its URL as the database's owner."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return postgres.create_database(name)

@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 from voicemail_coach import __version__
-from voicemail_coach.cli import grading, listing, review
+from voicemail_coach.cli import grading, listing, review, team
 from voicemail_coach.cli.common import CliError, Parser, common_options, open_services
 from voicemail_coach.cli.types import attempt_id
 
 __all__ = ["CliError", "build_parser", "main", "open_services"]
 
 COMMANDS = {"grade": grading.cmd_grade, "grade-email": grading.cmd_grade_email, "scenarios": listing.cmd_scenarios,
-            "profile": listing.cmd_profile, "history": listing.cmd_history, **review.COMMANDS}
+            "profile": listing.cmd_profile, "history": listing.cmd_history, **review.COMMANDS, **team.COMMANDS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--limit", type=int, default=0)
 
     review.add_parsers(sub, common)
+    team.add_parsers(sub, common)
     return parser
 
 

@@ -122,6 +122,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX marks_attempt ON marks(attempt_id, item_id, id);
     """,
+    """
+    CREATE TABLE outbox (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        tries INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    """,
 ]
 
 

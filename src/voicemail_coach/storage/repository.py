@@ -18,7 +18,9 @@ from voicemail_coach.storage import rows
 from voicemail_coach.storage.db import StorageError, explain_error, guarded
 from voicemail_coach.storage.recordings import RecordingFolder
 
-__all__ = ["HistoryFilter", "Rep", "Repository", "StorageError", "guarded"]
+__all__ = ["HistoryFilter", "Rep", "Repository", "StorageError", "TEAM_URL", "guarded"]
+
+TEAM_URL = "team_url"  # the setting that holds the joined team server's address (never its password)
 
 
 class Repository:
@@ -76,6 +78,10 @@ class Repository:
     def set_setting(self, key: str, value: str) -> None:
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
+    @guarded
+    def clear_setting(self, key: str) -> None:
+        self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     # -------------------------------------------------------------- attempts
     @property
     def in_transaction(self) -> bool:
@@ -126,6 +132,10 @@ class Repository:
             with self.transaction():
                 attempt_id = self._insert_attempt(rep_id, scenario_id, result, words, audio_path, status, touch,
                                                   previous_id, clock, session_id, created_at, origin, engine)
+                if origin is None and self.setting(TEAM_URL):
+                    # practised here on a machine that belongs to a team: queued in the same transaction,
+                    # so an attempt is either not saved or sure to be uploaded
+                    self.conn.execute("INSERT INTO outbox(attempt_id) VALUES (?)", (attempt_id,))
                 if staged is not None:
                     staged.replace(audio_path)
         except BaseException:
@@ -361,3 +371,44 @@ class Repository:
     def attempt_by_origin(self, origin: str) -> int | None:
         row = self.conn.execute("SELECT id FROM attempts WHERE origin = ?", (origin,)).fetchone()
         return row["id"] if row else None
+
+    # ---------------------------------------------------------------- outbox
+    @guarded
+    def install_id(self) -> str:
+        """This history's own id: with an attempt's local id it names the attempt on a team server."""
+        value = self.setting("install_id")
+        if not value:
+            import uuid
+
+            value = uuid.uuid4().hex
+            self.set_setting("install_id", value)
+        return value
+
+    @guarded
+    def queue_uploads(self, ids: list[int]) -> int:
+        """Queue attempts for the team server (again harmless); returns how many were newly queued."""
+        before = self.conn.total_changes
+        self.conn.executemany("INSERT OR IGNORE INTO outbox(attempt_id) VALUES (?)", [(i,) for i in ids])
+        return self.conn.total_changes - before
+
+    @guarded
+    def waiting_uploads(self) -> list[int]:
+        """Attempts still to upload, oldest first (deleted ones wait until they are restored or purged)."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT o.attempt_id FROM outbox o JOIN attempts a ON a.id = o.attempt_id
+               WHERE a.deleted_at IS NULL ORDER BY o.attempt_id""")]
+
+    @guarded
+    def upload_problems(self) -> dict[int, str]:
+        """Queued attempts the server refused last time, with its reason."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT attempt_id, last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempt_id")}
+
+    @guarded
+    def uploaded(self, attempt_id: int) -> None:
+        self.conn.execute("DELETE FROM outbox WHERE attempt_id = ?", (attempt_id,))
+
+    @guarded
+    def upload_failed(self, attempt_id: int, reason: str) -> None:
+        self.conn.execute("UPDATE outbox SET tries = tries + 1, last_error = ? WHERE attempt_id = ?",
+                          (reason, attempt_id))

@@ -29,6 +29,7 @@ from voicemail_coach.ui.scorecard_controller import ScorecardController
 from voicemail_coach.ui.sessions_controller import SessionsController
 from voicemail_coach.ui.sessions_view import SessionsView
 from voicemail_coach.ui.state import AppState, Tab
+from voicemail_coach.ui.team_controller import TeamController
 from voicemail_coach.ui.undo import UndoStack
 from voicemail_coach.ui.workers import run_in_background
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.progress = ProgressController(self, services, state, self.progress_view)
         self.sessions = SessionsController(self, services, state, self.sessions_view, page, self.reps, self.scenarios)
         self.exports = Exports(self, services, state)
+        self.team = TeamController(self, services, self.statusBar())
 
     def _wire(self) -> None:
         for undoable in (self.review.undoable, self.history_tab.undoable, self.sessions.undoable):
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
             wants_record_page.connect(self.show_record_page)
         self.recording.saved.connect(self.review.show_attempt)
         self.recording.saved.connect(self.sessions.after_saved)
+        self.recording.saved.connect(self.team.after_saved)
         self.history_tab.deleted.connect(self.review.forget)
         for view in (self.history, self.compare_view, self.progress_view):
             view.open_attempt.connect(self.open_attempt)
@@ -204,6 +207,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.recording.finish_on_close()
+        self.team.close()
         self.player.stop()
         self.compare_view.stop()
         try:

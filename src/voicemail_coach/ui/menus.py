@@ -15,7 +15,7 @@ KEYS_HELP = ("Space — start / stop recording\nEsc — discard the recording\nR
              "History: Ctrl+F search · Enter open · Del delete · Ctrl+Z undo\n"
              "Ctrl+click or Ctrl+1..4 — pick attempts · C — compare side by side\n"
              "Sessions: Enter — the rep records the cell's scenario · X — compare with the exemplar · "
-             "B — back to the board\n\n"
+             "B — back to the board · Ctrl+Shift+B — the team board\n\n"
              "Alt+1 practice · Ctrl+H history · Alt+3 side by side · Alt+4 progress · Alt+5 sessions")
 
 TABS = (("&Practice", "Alt+1"), ("&History", "Ctrl+H"), ("&Side by side", "Alt+3"), ("P&rogress", "Alt+4"),
@@ -59,9 +59,12 @@ def install_menus(w) -> None:
     session_menu = bar.addMenu("&Sessions")
     _action(w, session_menu, "&New session…", w.sessions.new_session, "Ctrl+Shift+N")
     _action(w, session_menu, "&Leave the session (practise on my own)", lambda: w.state.set_session(None))
+    session_menu.addSeparator()
+    _action(w, session_menu, "&Team board (live, from the team server)…", w.team.open_board, "Ctrl+Shift+B")
 
     settings_menu = bar.addMenu("Se&ttings")
     _action(w, settings_menu, "&Privacy…", w.open_privacy)
+    _action(w, settings_menu, "&Team server…", w.team.open_settings)
 
     help_menu = bar.addMenu("&Help")
     _action(w, help_menu, "&Keyboard shortcuts", lambda: QMessageBox.information(w, "Keyboard shortcuts", KEYS_HELP))
