@@ -312,14 +312,14 @@ def test_a_class_set_up_and_run_from_the_command_line(postgres, team_db, tmp_pat
     cli("team", "session", "Week 1", "--rep", rep["login"], "--data-dir", trainer_dir, env=as_trainer)
 
     cli("team", "join", login_url(postgres, team_db, rep["login"]), "--data-dir", rep_dir, env=as_rep)
-    # practised in no local session: it counts in the class the rep is in
-    cli("grade", "--text", "Hi Chloe, this is Rita. Again, 555-214-3390.", "--scenario", "hotel-uniforms",
-        "--save", "--data-dir", rep_dir)
+    # practised in no local session: it counts in the class the rep is in, and goes up as it is saved
+    graded = cli("grade", "--text", "Hi Chloe, this is Rita. Again, 555-214-3390.", "--scenario", "hotel-uniforms",
+                 "--save", "--json", "--data-dir", rep_dir, env=as_rep)
+    assert "Uploaded to the team server." in graded.stderr and json.loads(graded.stdout)["attempt_id"] == 2
     status = json.loads(cli("team", "status", "--json", "--data-dir", rep_dir, env=as_rep).stdout)
-    assert status["waiting"] == 1 and status["role"] == "rep" and status["reachable"]
-
+    assert status["waiting"] == 0 and status["role"] == "rep" and status["reachable"]
     synced = json.loads(cli("team", "sync", "--json", "--data-dir", rep_dir, env=as_rep).stdout)
-    assert synced["sent"] == 1 and synced["waiting"] == 0
+    assert synced["sent"] == 0 and synced["waiting"] == 0
     for _ in range(2):  # the earlier attempt joins the history (not the class); a second run sends nothing new
         cli("team", "upload-history", "--data-dir", rep_dir, env=as_rep)
     board = json.loads(cli("team", "board", "Week 1", "--json", "--data-dir", trainer_dir, env=as_trainer).stdout)

@@ -94,7 +94,7 @@ def test_a_rep_joins_and_the_trainers_board_fills_in_as_the_attempt_is_saved(qtb
         window.player.stop()
         monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Slow down on the number.", True))
         board.comment_button.click()
-        qtbot.waitUntil(lambda: "Comment saved" in board.detail.text(), timeout=30_000)
+        qtbot.waitUntil(lambda: "Comment saved" in board.note.text(), timeout=30_000)
         rosa = TeamClient(f"postgresql://rosa_ui@127.0.0.1:{postgres.port}/{database}", "rosa-secret")
         server_id = rosa.attempts()[0].id
         assert rosa.comments(server_id) == [(None, trainer, "Slow down on the number.")]

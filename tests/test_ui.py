@@ -302,3 +302,17 @@ def test_an_unsure_item_says_what_was_heard_and_the_rep_can_mark_it(qtbot, servi
     qtbot.waitUntil(lambda: row("number_twice").findChild(QLabel, "markNote") is not None)
     assert "Marked “said it” by Dave Kowalski (rep)" in row("number_twice").findChild(QLabel, "markNote").text()
     assert "not confirmed" not in w.page.scorecard.summary.text()
+
+
+def test_every_background_answer_reaches_the_window(qtbot):
+    """Nothing but the pool holds a job; its answer must still arrive once the job has run."""
+    import gc
+
+    from voicemail_coach.ui.workers import run_in_background
+
+    answers: list[int] = []
+    for n in range(200):
+        run_in_background(lambda n=n: n, answers.append)
+    gc.collect()
+    qtbot.waitUntil(lambda: len(answers) == 200, timeout=60_000)
+    assert sorted(answers) == list(range(200))

@@ -90,7 +90,33 @@ def cmd_grade(args) -> int:
         print(json.dumps(out, indent=2))
     else:
         print(format_scorecard(out))
+    if args.save:
+        _upload_now(services)
     return 0
+
+
+def _upload_now(services) -> None:
+    """On a team's machine, send the attempt at once; if the server cannot be reached it waits in the outbox.
+    Said on stderr, so the JSON on stdout stays as it is."""
+    from voicemail_coach.team import TeamError
+    from voicemail_coach.team.link import client_for, joined
+    from voicemail_coach.team.sync import upload_waiting
+
+    if not joined(services.repo):
+        return
+    try:
+        client = client_for(services.repo)
+        try:
+            result = upload_waiting(services.repo, services.sessions, client)
+        finally:
+            client.close()
+    except TeamError as exc:
+        print(f"Not uploaded yet ({exc}); 'voicemail-coach team sync' sends it later.", file=sys.stderr)
+        return
+    if result.error:
+        print(f"Saved here, not uploaded yet ({result.waiting} waiting): {result.error}", file=sys.stderr)
+    else:
+        print("Uploaded to the team server.", file=sys.stderr)
 
 
 def format_scorecard(out: dict) -> str:

@@ -56,9 +56,12 @@ def _password(prompt: str) -> str | None:
 
 
 def _client(services):
-    from voicemail_coach.team.link import client_for
+    """The joined server's client; at a terminal, the password is asked when none is kept."""
+    from voicemail_coach.team.link import client_for, joined, stored_password
 
-    return client_for(services.repo)
+    address = joined(services.repo)
+    password = _password(f"Password for {address}: ") if address and stored_password(address) is None else None
+    return client_for(services.repo, password)
 
 
 def cmd_team(args) -> int:

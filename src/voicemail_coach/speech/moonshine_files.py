@@ -73,12 +73,14 @@ def check_source(folder: Path) -> Path:
 
 def available() -> bool:
     """Whether Moonshine can run here (the package and the converter are installed)."""
+    import importlib.util
+
     try:
         metadata.distribution(PACKAGE)
-        import onnx  # noqa: F401
-    except (metadata.PackageNotFoundError, ImportError):
+    except metadata.PackageNotFoundError:
         return False
-    return True
+    # found, not imported: onnx is only needed to convert, and importing it costs 12 MB at every start
+    return importlib.util.find_spec("onnx") is not None
 
 
 def converted_ok(folder: Path) -> bool:

@@ -15,4 +15,8 @@ class TeamUnreachable(TeamError):
     """The server does not answer (network down, server stopped): try again later, nothing is lost."""
 
 
-__all__ = ["TeamError", "TeamUnreachable"]
+class TeamLoginRefused(TeamError):
+    """The server does not take this login's password (or none is kept here): sign in again."""
+
+
+__all__ = ["TeamError", "TeamLoginRefused", "TeamUnreachable"]

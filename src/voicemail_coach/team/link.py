@@ -22,9 +22,14 @@ def joined(repo) -> str | None:
     return repo.setting(TEAM_URL) or None
 
 
+_this_run: dict[str, str] = {}  # passwords typed since the app started, where no keyring keeps them
+
+
 def stored_password(url: str) -> str | None:
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
+    if url in _this_run:
+        return _this_run[url]
     try:
         import keyring
 
@@ -65,6 +70,8 @@ def join(repo, url: str, password: str | None = None) -> tuple[Member, bool]:
     finally:
         client.close()
     kept = bool(password) and _keep_password(address, password)
+    if password:
+        _this_run[address] = password
     repo.set_setting(TEAM_URL, address)
     return member, kept
 
@@ -74,15 +81,17 @@ def leave(repo) -> str | None:
     address = joined(repo)
     if address:
         _forget_password(address)
+        _this_run.pop(address, None)
         repo.clear_setting(TEAM_URL)
     return address
 
 
-def client_for(repo) -> TeamClient:
+def client_for(repo, password: str | None = None) -> TeamClient:
+    """A client for the joined server, with ``password`` or the one kept for it."""
     address = joined(repo)
     if not address:
         raise TeamError("this machine has not joined a team: run 'voicemail-coach team join postgresql://…'")
-    return TeamClient(address, stored_password(address))
+    return TeamClient(address, password or stored_password(address))
 
 
 def recordings_cache(cache_root, address: str):

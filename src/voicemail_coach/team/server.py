@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-from voicemail_coach.team import TeamError, TeamUnreachable
+from voicemail_coach.team import TeamError, TeamLoginRefused, TeamUnreachable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 CONNECT_TIMEOUT_S = 5
@@ -59,18 +59,28 @@ UNREACHABLE = ("connection refused", "could not connect", "timeout", "timed out"
                "the database system is starting up", "no route to host", "name or service not known")
 
 
+LOGIN_REFUSED = ("password authentication failed", "no password supplied", "fe_sendauth")
+
+
 def error_for(exc: Exception) -> TeamError:
     """A driver's error as a TeamError; TeamUnreachable when trying again later may work."""
     message = explain(exc)
     text = str(getattr(exc, "orig", None) or exc).lower()
-    return (TeamUnreachable if any(u in text for u in UNREACHABLE) else TeamError)(message)
+    if any(u in text for u in UNREACHABLE):
+        return TeamUnreachable(message)
+    if any(r in text for r in LOGIN_REFUSED):
+        return TeamLoginRefused(message)
+    return TeamError(message)
 
 
 def explain(exc: Exception) -> str:
     """A database driver's error in words a trainer can act on."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
     low = text.lower()
-    if "password authentication failed" in low or "no password supplied" in low:
+    if "no password supplied" in low or "fe_sendauth" in low:  # LOGIN_REFUSED, with no password at all
+        return ("the server asks for a password and none is kept on this computer (no keyring): join again, or set "
+                "VOICEMAIL_COACH_TEAM_PASSWORD")
+    if "password authentication failed" in low:
         return "the server refused the login: check the user name and password"
     if any(u in low for u in UNREACHABLE):
         return "the team server cannot be reached; check the address and the network (attempts wait and upload later)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicemail_coach.core.records import SavedAttempt
-from voicemail_coach.team import TeamError, TeamUnreachable
+from voicemail_coach.team import TeamError, TeamLoginRefused, TeamUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class SyncResult:
     refused: int = 0  # the server said no; they stay queued with its reason
     waiting: int = 0  # still queued afterwards
     error: str | None = None  # why the upload stopped early (the server cannot be reached …)
+    signed_out: bool = False  # stopped because the server did not take the login: sign in again
 
 
 def flac_of(path: str | None) -> bytes | None:
@@ -60,7 +61,7 @@ def payload(repo, sessions, attempt: SavedAttempt) -> dict:
 def upload_waiting(repo, sessions, client) -> SyncResult:
     """Send every queued attempt, oldest first; stop at the first sign that the server cannot be reached."""
     sent = already = refused = 0
-    error = None
+    error, signed_out = None, False
     for attempt_id in repo.waiting_uploads():
         attempt = repo.attempt(attempt_id)
         if attempt is None:
@@ -68,8 +69,8 @@ def upload_waiting(repo, sessions, client) -> SyncResult:
             continue
         try:
             server_id = client.upload(payload(repo, sessions, attempt), flac_of(attempt.audio_path))
-        except TeamUnreachable as exc:
-            error = str(exc)
+        except (TeamUnreachable, TeamLoginRefused) as exc:
+            error, signed_out = str(exc), isinstance(exc, TeamLoginRefused)
             break
         except TeamError as exc:
             repo.upload_failed(attempt_id, str(exc))
@@ -80,7 +81,7 @@ def upload_waiting(repo, sessions, client) -> SyncResult:
             already += 1
         else:
             sent += 1
-    return SyncResult(sent, already, refused, len(repo.waiting_uploads()), error)
+    return SyncResult(sent, already, refused, len(repo.waiting_uploads()), error, signed_out)
 
 
 RETRY_S = (2.0, 4.0, 8.0, 15.0, 30.0)  # soon after a short drop, then no more than twice a minute
@@ -116,11 +117,14 @@ class Uploader:
                 client = client or self.make_client()
                 result = upload_waiting(self.repo, self.sessions, client)
             except TeamError as exc:
-                result = SyncResult(waiting=len(self.repo.waiting_uploads()), error=str(exc))
+                result = SyncResult(waiting=len(self.repo.waiting_uploads()), error=str(exc),
+                                    signed_out=isinstance(exc, TeamLoginRefused))
             except Exception as exc:  # a storage error must not end the thread: say it and try again later
                 log.warning("upload stopped: %s", exc)
                 result = SyncResult(error=str(exc))
             self.on_result(result)
+            if result.signed_out:
+                break  # the same password would be refused again: wait for the rep to sign in
             failures = failures + 1 if result.waiting or result.error else 0
             self._kick.wait(RETRY_S[min(failures, len(RETRY_S)) - 1] if failures else None)
             self._kick.clear()

@@ -77,7 +77,9 @@ class TeamBoard(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
         root.addWidget(self.detail)
         actions = QHBoxLayout()
-        actions.addStretch(1)
+        self.note = QLabel("")  # what the last action did (a comment saved, a recording that cannot play)
+        self.note.setObjectName("muted")
+        actions.addWidget(self.note, 1)
         self.play_button = QPushButton("▶  Play latest (Space)")
         self.play_button.setShortcut(Qt.Key_Space)
         self.comment_button = QPushButton("Comment…")
@@ -212,6 +214,8 @@ class TeamBoard(QWidget):
 
     def _chosen(self, found) -> None:
         picked, latest = found
+        if self.selected is None or latest is None or latest[0] != self.selected[0]:
+            self.note.setText("")
         self.selected = latest
         self.play_button.setEnabled(latest is not None and self.player is not None)
         self.comment_button.setEnabled(latest is not None)
@@ -231,13 +235,14 @@ class TeamBoard(QWidget):
 
     def _play(self, path) -> None:
         if path is None:
-            self.detail.setText(self.detail.text() + "  (This attempt was uploaded without its recording.)")
+            self.note.setText("This attempt was uploaded without its recording.")
             return
         try:
             self.player.load(path)
             self.player.play()
+            self.note.setText("")
         except Exception as exc:  # no output device, a damaged file: say it where the trainer looks
-            self.detail.setText(f"The recording cannot be played: {exc}")
+            self.note.setText(f"The recording cannot be played: {exc}")
 
     def comment(self) -> None:
         if self.selected is None:
@@ -246,7 +251,7 @@ class TeamBoard(QWidget):
         if ok and text.strip():
             attempt_id = self.selected[0]
             run_in_background(lambda: self.client.add_comment(attempt_id, text.strip()),
-                              lambda _id: self.detail.setText(self.detail.text() + "  ✓ Comment saved."),
+                              lambda _id: self.note.setText("✓ Comment saved; the rep sees it."),
                               self._failed)
 
 

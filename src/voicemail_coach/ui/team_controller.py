@@ -10,7 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
-from voicemail_coach.team.link import client_for, joined, recordings_cache
+from voicemail_coach.team.link import client_for, joined, recordings_cache, stored_password
 from voicemail_coach.team.sync import SyncResult, Uploader
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,16 @@ class TeamController(QObject):
         """Begin uploading in the background when this machine has joined a team."""
         self.stop()
         repo = self.services.repo
-        if not joined(repo):
+        address = joined(repo)
+        if not address:
             self.label.hide()
             return
-        self.label.setText("  ☁ Team: connecting…  ")
         self.label.show()
+        if stored_password(address) is None:  # no keyring here, and not signed in since the app started
+            self._show(SyncResult(waiting=len(repo.waiting_uploads()), signed_out=True,
+                                  error="No password is kept for the team server on this computer."))
+            return
+        self.label.setText("  ☁ Team: connecting…  ")
         self.uploader = Uploader(repo, self.services.sessions, lambda: client_for(repo), self.synced.emit)
         self.uploader.start()
 
@@ -57,7 +62,10 @@ class TeamController(QObject):
 
     def _show(self, result: SyncResult) -> None:
         self.last = result
-        if result.error:
+        if result.signed_out:
+            text, tip = f"☁ Team: sign in again · {result.waiting} waiting", result.error + \
+                "\nSettings ▸ Team server… signs in; attempts are kept here until then."
+        elif result.error:
             text, tip = f"☁ Team server not reachable · {result.waiting} waiting", result.error + \
                 "\nAttempts are kept here and upload once the server answers."
         elif result.waiting:

@@ -56,15 +56,22 @@ class TeamDialog(QDialog):
 
     def _show_link(self) -> None:
         address = link.joined(self.repo)
+        signed_in = bool(address) and link.stored_password(address) is not None
         self.address.setText(address or "")
         self.address.setCursorPosition(0)
         self.address.setReadOnly(bool(address))
-        self.form.setRowVisible(self.password, not address)
-        self.join_button.setVisible(not address)
+        self.form.setRowVisible(self.password, not signed_in)
+        self.join_button.setText("Sign in" if address else "Join")
+        self.join_button.setVisible(not signed_in)
         self.leave_button.setVisible(bool(address))
         waiting = len(self.repo.waiting_uploads())
-        self.state.setText(f"Joined. {waiting} attempt(s) waiting to upload." if address
-                           else "Not joined: your attempts stay on this computer only.")
+        if not address:
+            self.state.setText("Not joined: your attempts stay on this computer only.")
+        elif signed_in:
+            self.state.setText(f"Joined. {waiting} attempt(s) waiting to upload.")
+        else:
+            self.state.setText(f"Joined, but no password is kept on this computer: sign in to upload "
+                               f"({waiting} waiting).")
 
     def join(self) -> None:
         url, password = self.address.text().strip(), self.password.text()
@@ -81,8 +88,8 @@ class TeamDialog(QDialog):
         self.changed = f"Joined team “{member.team}” as {member.name} ({member.role})."
         self._show_link()
         if not kept:
-            self.state.setText(self.state.text() + " No system keyring took the password: you will be asked again "
-                                                   "next time.")
+            self.state.setText(self.state.text() + " No system keyring took the password: sign in here again "
+                                                   "after the app restarts.")
 
     def _failed(self, message: str) -> None:
         self.join_button.setEnabled(True)

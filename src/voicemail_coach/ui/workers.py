@@ -33,6 +33,11 @@ class Job(QRunnable):
         self.signals.finished.emit(result)
 
 
+# Jobs whose answer is still on its way. The pool forgets a job once run() returns, but its signals object
+# must live until the queued answer reaches the window's thread: a collected sender drops the answer.
+_waiting: set[Job] = set()
+
+
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[str], None] | None = None) -> Job:
     job = Job(fn)
@@ -40,5 +45,8 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | No
         job.signals.finished.connect(on_done)
     if on_error:
         job.signals.errored.connect(on_error)
+    _waiting.add(job)
+    job.signals.finished.connect(lambda _result: _waiting.discard(job))
+    job.signals.errored.connect(lambda _message: _waiting.discard(job))
     QThreadPool.globalInstance().start(job)
     return job
