@@ -184,6 +184,25 @@ def test_attempts_wait_while_the_server_is_down_and_upload_exactly_once(postgres
     client.close()
 
 
+def test_a_trainers_comment_comes_down_to_the_reps_history_once(postgres, team, tmp_path):
+    from voicemail_coach.team.sync import pull_comments
+
+    repo, sessions = _local_history(tmp_path)
+    rep = repo.save_rep(RepProfile("Amy Rep", "Acme", "555-214-3390", ""))
+    login, pw = team["logins"]["amy"]
+    join(repo, login_url(postgres, team["db"], login), pw)
+    local_id, _ = _save(repo, tmp_path, rep.id)
+    amy = TeamClient(repo.setting(TEAM_URL), pw)
+    upload_waiting(repo, sessions, amy)
+    server_id = amy.attempts()[0].id
+    team["clients"]["tara"].add_comment(server_id, "Pause after the area code.", 4.5)
+    for expected in (1, 0):  # a second look brings nothing twice
+        assert pull_comments(repo, amy) == expected
+    [comment] = repo.comments(local_id)
+    assert (comment.text, comment.at_s, comment.author) == ("Pause after the area code.", 4.5, "Tara Trainer")
+    amy.close()
+
+
 def test_an_imported_attempt_is_not_uploaded_as_this_machines_own(postgres, team, tmp_path):
     repo, _ = _local_history(tmp_path)
     login, pw = team["logins"]["amy"]

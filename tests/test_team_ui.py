@@ -99,6 +99,9 @@ def test_a_rep_joins_and_the_trainers_board_fills_in_as_the_attempt_is_saved(qtb
         server_id = rosa.attempts()[0].id
         assert rosa.comments(server_id) == [(None, trainer, "Slow down on the number.")]
         rosa.close()
+        window.team.uploader.kick()  # the rep's app looks again (by itself: every minute, and after each save)
+        qtbot.waitUntil(lambda: [c.text for c in services.repo.comments(attempt_id)] == ["Slow down on the number."],
+                        timeout=30_000)
         board.grab().save(str(tmp_path / "team-board.png"))
         board.close()
     finally:

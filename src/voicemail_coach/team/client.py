@@ -200,6 +200,16 @@ class TeamClient:
             partial.replace(path)  # a cut-off download never passes for a recording
         return path
 
+    def comments_on_mine(self) -> list[tuple[str, float | None, str, str, str]]:
+        """Trainers' comments on this login's own attempts: origin, at_s, the trainer's name, text, when."""
+        from sqlalchemy import text
+
+        return self._run(lambda conn: [tuple(r) for r in conn.execute(text(
+            """SELECT a.origin, c.at_s, coalesce(m.name, c.author), c.text,
+                      to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+               FROM comments c JOIN attempts a ON a.id = c.attempt_id LEFT JOIN members m ON m.login = c.author
+               WHERE a.login = session_user ORDER BY c.id"""))])
+
     def recording(self, attempt_id: int) -> bytes | None:
         from sqlalchemy import text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voicemail_coach.core.records import SavedAttempt
@@ -25,6 +25,7 @@ class SyncResult:
     waiting: int = 0  # still queued afterwards
     error: str | None = None  # why the upload stopped early (the server cannot be reached …)
     signed_out: bool = False  # stopped because the server did not take the login: sign in again
+    comments: int = 0  # trainers' comments newly brought into the local history
 
 
 def flac_of(path: str | None) -> bytes | None:
@@ -85,6 +86,25 @@ def upload_waiting(repo, sessions, client) -> SyncResult:
 
 
 RETRY_S = (2.0, 4.0, 8.0, 15.0, 30.0)  # soon after a short drop, then no more than twice a minute
+LOOK_AGAIN_S = 60.0  # with nothing to send: how often to look for a trainer's new comments
+
+
+def pull_comments(repo, client) -> int:
+    """Bring the trainers' comments on this machine's attempts into the local history, once each;
+    returns how many are new here."""
+    prefix = f"{repo.install_id()}:"
+    added = 0
+    for origin, at_s, author, text, created_at in client.comments_on_mine():
+        local = repo.attempt_by_origin(origin)
+        if local is None and origin.startswith(prefix) and origin[len(prefix):].isdigit():
+            local = int(origin[len(prefix):])
+        if local is None or repo.attempt(local) is None:
+            continue
+        if any(c.author == author and c.text == text and c.at_s == at_s for c in repo.comments(local)):
+            continue
+        repo.add_comment(local, text, at_s, author, created_at)
+        added += 1
+    return added
 
 
 class Uploader:
@@ -116,6 +136,8 @@ class Uploader:
             try:
                 client = client or self.make_client()
                 result = upload_waiting(self.repo, self.sessions, client)
+                if not result.error:
+                    result = replace(result, comments=pull_comments(self.repo, client))
             except TeamError as exc:
                 result = SyncResult(waiting=len(self.repo.waiting_uploads()), error=str(exc),
                                     signed_out=isinstance(exc, TeamLoginRefused))
@@ -126,7 +148,7 @@ class Uploader:
             if result.signed_out:
                 break  # the same password would be refused again: wait for the rep to sign in
             failures = failures + 1 if result.waiting or result.error else 0
-            self._kick.wait(RETRY_S[min(failures, len(RETRY_S)) - 1] if failures else None)
+            self._kick.wait(RETRY_S[min(failures, len(RETRY_S)) - 1] if failures else LOOK_AGAIN_S)
             self._kick.clear()
         if client is not None:
             client.close()

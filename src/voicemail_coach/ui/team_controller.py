@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 class TeamController(QObject):
     synced = Signal(object)  # SyncResult, from the uploader's thread
+    comments_arrived = Signal()  # a trainer's comments came down from the server
 
     def __init__(self, window, services, status_bar):
         super().__init__(window)
@@ -74,6 +75,10 @@ class TeamController(QObject):
             text, tip = "☁ Team: all uploaded", f"Every attempt is on {joined(self.services.repo)}."
         if result.refused:
             tip += f"\n{result.refused} attempt(s) refused by the server: see 'voicemail-coach team status'."
+        if result.comments:
+            self.window.statusBar().showMessage(
+                f"{result.comments} new comment(s) from your trainer: open the attempt to read them.", 10000)
+            self.comments_arrived.emit()
         self.label.setText(f"  {text}  ")
         self.label.setToolTip(tip)
         self.label.setStyleSheet("color:#b26a00;" if result.error or result.refused else "")
