@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from voicemail_coach.speech.chunking import (
-    MAX_CHUNK_S, SAMPLE_RATE, STEP, ChunkPlanner, Span, file_chunks, plan_chunks, speech_spans,
+    MAX_CHUNK_S, SAMPLE_RATE, ChunkPlanner, Span, file_chunks, plan_chunks, speech_spans,
 )
 
 S = SAMPLE_RATE

@@ -34,7 +34,8 @@ def test_grading_a_recording_writes_only_to_the_data_and_cache_folders_and_opens
     wav = synthesize(vm.text, audio_cache, voice=0)
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEMAIL_COACH_", "ORT_", "HF_"))}
+    # as on a fresh login: no test PulseAudio server (its client would keep a cookie in ~/.config/pulse)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEMAIL_COACH_", "ORT_", "HF_", "PULSE_"))}
     env.update(HOME=str(home), VOICEMAIL_COACH_CACHE=os.environ["VOICEMAIL_COACH_CACHE"])
     trace = tmp_path / "connect.log"
     proc = subprocess.run(
@@ -72,7 +73,8 @@ def test_starting_the_app_writes_only_to_its_documented_folders_and_opens_no_soc
         pytest.skip("strace is not installed")
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEMAIL_COACH_", "ORT_", "HF_"))}
+    # as on a fresh login: no test PulseAudio server (its client would keep a cookie in ~/.config/pulse)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEMAIL_COACH_", "ORT_", "HF_", "PULSE_"))}
     env.update(HOME=str(home), VOICEMAIL_COACH_CACHE=os.environ["VOICEMAIL_COACH_CACHE"],
                VOICEMAIL_COACH_EXIT_WHEN_READY="1", QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()

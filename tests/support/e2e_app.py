@@ -24,6 +24,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from tests.support.pulse import VirtualMic
+    from tests.support.waiting import wait_until
     from voicemail_coach.ui.app import build_window
     from voicemail_coach.ui.state import Phase
 
@@ -43,12 +44,7 @@ def main() -> int:
     QTest.qWaitForWindowActive(w, 5000)
 
     def wait(cond, timeout=300.0):
-        end = time.time() + timeout
-        while not cond():
-            if time.time() > end:
-                raise TimeoutError("the app did not get there in time")
-            app.processEvents()
-            time.sleep(0.01)
+        wait_until(app, cond, timeout)
 
     def shot(name: str, size=None):
         if size:

@@ -38,6 +38,7 @@ def main() -> int:
     from tests.support.corpus import load_corpus
     from tests.support.pulse import VirtualMic
     from tests.support.synth import synthesize
+    from tests.support.waiting import wait_until
     from voicemail_coach.ui.app import build_window
     from voicemail_coach.ui.state import Phase, Tab
 
@@ -57,12 +58,7 @@ def main() -> int:
     w.start_background_work()
 
     def wait(cond, timeout=300.0):
-        end = time.time() + timeout
-        while not cond():
-            if time.time() > end:
-                raise TimeoutError("the app did not get there in time")
-            app.processEvents()
-            time.sleep(0.01)
+        wait_until(app, cond, timeout)
 
     def settle(seconds=0.3):
         end = time.time() + seconds

@@ -17,18 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support.waiting import wait_until
+
 
 def say(**event) -> None:
     print(json.dumps({"t": time.time(), **event}), flush=True)
-
-
-def _wait(app, cond, timeout: float) -> None:
-    end = time.time() + timeout
-    while not cond():
-        if time.time() > end:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def trainer(data_dir: Path, shot: Path, stop: Path) -> int:
@@ -38,7 +31,7 @@ def trainer(data_dir: Path, shot: Path, stop: Path) -> int:
     w.show()
     w.team.open_board()
     board = w.team.board
-    _wait(app, lambda: board.updated_at is not None, 120)
+    wait_until(app, lambda: board.updated_at is not None, 120)
     seen = None
     while not stop.exists():
         app.processEvents()
@@ -60,18 +53,18 @@ def rep(data_dir: Path, session_name: str, wav: Path, go: Path, stop: Path) -> i
     app, w = build_window(data_dir, "hotel-uniforms")
     w.show()
     w.start_background_work()
-    _wait(app, lambda: w.model_ready, 600)
+    wait_until(app, lambda: w.model_ready, 600)
     w.state.set_session(w.services.sessions.find(session_name).id)
     say(event="ready")
-    _wait(app, go.exists, 1800)
+    wait_until(app, go.exists, 1800)
     w.recording.toggle()
-    _wait(app, lambda: w.state.phase is Phase.RECORDING, 120)
+    wait_until(app, lambda: w.state.phase is Phase.RECORDING, 120)
     player = subprocess.Popen(["paplay", f"--device={SINK}", str(wav)])
-    _wait(app, lambda: player.poll() is not None, 600)
+    wait_until(app, lambda: player.poll() is not None, 600)
     end = time.time() + 0.6
-    _wait(app, lambda: time.time() > end, 5)
+    wait_until(app, lambda: time.time() > end, 5)
     w.recording.toggle()
-    _wait(app, lambda: w.state.phase is Phase.IDLE and w.state.attempt is not None, 600)
+    wait_until(app, lambda: w.state.phase is Phase.IDLE and w.state.attempt is not None, 600)
     say(event="saved", attempt=w.state.attempt.id, score=w.state.attempt.score)
     told_waiting = False
     while not stop.exists():
@@ -84,7 +77,7 @@ def rep(data_dir: Path, session_name: str, wav: Path, go: Path, stop: Path) -> i
             say(event="uploaded", label=label.strip())
             break
         time.sleep(0.01)
-    _wait(app, stop.exists, 1800)
+    wait_until(app, stop.exists, 1800)
     w.close()
     return 0
 

@@ -137,6 +137,20 @@ class SavedEmail:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Drill:
+    """One part of the message rehearsed alone (core/drills.py)."""
+
+    id: int
+    created_at: str
+    rep_id: int | None
+    scenario_id: str | None
+    part: str
+    passed: bool
+    transcript: str
+    items: list[dict]
+
+
 @dataclass
 class Session:
     id: int | None

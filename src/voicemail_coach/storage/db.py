@@ -130,6 +130,19 @@ MIGRATIONS: list[str] = [
         last_error TEXT
     );
     """,
+    """
+    CREATE TABLE drills (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        rep_id INTEGER REFERENCES reps(id) ON DELETE CASCADE,
+        scenario_id TEXT,
+        part TEXT NOT NULL,
+        passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        transcript TEXT NOT NULL DEFAULT '',
+        items_json TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX drills_rep ON drills(rep_id, part, id);
+    """,
 ]
 
 

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 # parents before children, so foreign keys hold while rows go in
 TABLES = ("reps", "settings", "sessions", "attempts", "session_reps", "session_track", "comments", "marks",
-          "attempt_emails", "outbox")
+          "attempt_emails", "outbox", "drills")
 BATCH = 64
 GIVE_UP_AFTER = 64 * BATCH  # rowids probed past the last row found when the table's end cannot be read
 
@@ -87,6 +87,7 @@ def salvage(damaged: Path, conn: sqlite3.Connection) -> dict[str, int]:
             ("marks", "attempt_id NOT IN (SELECT id FROM attempts)"),
             ("attempt_emails", "attempt_id NOT IN (SELECT id FROM attempts)"),
             ("outbox", "attempt_id NOT IN (SELECT id FROM attempts)"),
+            ("drills", "rep_id IS NOT NULL AND rep_id NOT IN (SELECT id FROM reps)"),
             ("session_reps", "session_id NOT IN (SELECT id FROM sessions) OR rep_id NOT IN (SELECT id FROM reps)"),
             ("session_track", "session_id NOT IN (SELECT id FROM sessions)"),
         ):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.records import (
-    Comment, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
+    Comment, Drill, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
 )
 from voicemail_coach.storage import rows
 from voicemail_coach.storage.db import StorageError, explain_error, guarded
@@ -371,6 +371,23 @@ class Repository:
     def attempt_by_origin(self, origin: str) -> int | None:
         row = self.conn.execute("SELECT id FROM attempts WHERE origin = ?", (origin,)).fetchone()
         return row["id"] if row else None
+
+    # ---------------------------------------------------------------- drills
+    @guarded
+    def add_drill(self, rep_id: int | None, scenario_id: str | None, part: str, passed: bool, transcript: str,
+                  items: list[dict]) -> int:
+        return self.conn.execute(
+            "INSERT INTO drills(rep_id, scenario_id, part, passed, transcript, items_json) VALUES (?,?,?,?,?,?)",
+            (rep_id, scenario_id, part, int(bool(passed)), transcript, json.dumps(items))).lastrowid
+
+    @guarded
+    def drills(self, rep_id: int | None, part: str | None = None) -> list[Drill]:
+        """A rep's drills, newest first (one part's with ``part``)."""
+        sql, args = "SELECT * FROM drills WHERE rep_id IS ?", [rep_id]
+        if part is not None:
+            sql += " AND part = ?"
+            args.append(part)
+        return [rows.drill(r) for r in self.conn.execute(sql + " ORDER BY id DESC", args)]
 
     # ---------------------------------------------------------------- outbox
     @guarded

@@ -8,7 +8,7 @@ import sqlite3
 
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.records import (
-    Comment, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
+    Comment, Drill, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
 )
 
 SCORE = (0, 100)
@@ -97,6 +97,11 @@ def comment(row: sqlite3.Row) -> Comment:
 def mark(row: sqlite3.Row) -> Mark:
     return Mark(row["id"], row["item_id"], bool(row["said"]), text(row["marker"]), row["role"],
                 text(row["created_at"]))
+
+
+def drill(row: sqlite3.Row) -> Drill:
+    return Drill(row["id"], text(row["created_at"]), row["rep_id"], row["scenario_id"], text(row["part"]),
+                 bool(row["passed"]), text(row["transcript"]), items_of(row["items_json"]))
 
 
 def email(row: sqlite3.Row) -> SavedEmail:

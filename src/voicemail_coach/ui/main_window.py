@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.recording.saved.connect(self.review.show_attempt)
         self.recording.saved.connect(self.sessions.after_saved)
         self.recording.saved.connect(self.team.after_saved)
+        self.page.scorecard.drill_requested.connect(self.recording.drill)
         self.team.comments_arrived.connect(lambda: self.state.attempt and self.review.show_comments())
         self.history_tab.deleted.connect(self.review.forget)
         for view in (self.history, self.compare_view, self.progress_view):

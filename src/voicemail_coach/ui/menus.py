@@ -10,6 +10,7 @@ from voicemail_coach.ui.state import Tab
 
 KEYS_HELP = ("Space — start / stop recording\nEsc — discard the recording\nR — replay / pause\n"
              "E — follow-up email · T — next touch · C — comment at this moment · P — as heard on the phone\n"
+             "D — drill the first part the attempt missed (or the opener)\n"
              "N — next scenario\nCtrl+O — grade a recording\nCtrl+I — import a scenario\n"
              "Ctrl+Shift+O — import a review bundle\n\n"
              "History: Ctrl+F search · Enter open · Del delete · Ctrl+Z undo\n"
@@ -79,6 +80,7 @@ def install_shortcuts(w) -> None:
         "E": w.review.open_email,
         "T": w.review.next_touch,
         "P": w.review.toggle_phone,
+        "D": lambda: w.recording.drill(),
         "C": lambda: _c_pressed(w),
         "B": lambda: w.tabs.setCurrentIndex(Tab.SESSIONS) if w.state.session_id else None,
     }

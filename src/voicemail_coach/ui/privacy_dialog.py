@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QMessageBox,
     QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from voicemail_coach import privacy
-
-
-def _muted(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
+from voicemail_coach.ui.labels import muted
 
 
 class PrivacyDialog(QDialog):
@@ -27,7 +21,7 @@ class PrivacyDialog(QDialog):
         self.setWindowTitle("Privacy")
         self.setMinimumWidth(520)
         root = QVBoxLayout(self)
-        root.addWidget(_muted("Everything stays on this computer. Choose what is kept, and what an export shows."))
+        root.addWidget(muted("Everything stays on this computer. Choose what is kept, and what an export shows."))
 
         kept = QGroupBox("Recordings")
         form = QFormLayout(kept)
@@ -45,7 +39,7 @@ class PrivacyDialog(QDialog):
         row.addWidget(self.days)
         row.addStretch(1)
         form.addRow(row)
-        form.addRow(_muted("Scores, transcripts and comments stay; only the audio is deleted."))
+        form.addRow(muted("Scores, transcripts and comments stay; only the audio is deleted."))
         root.addWidget(kept)
 
         exports = QGroupBox("Exports")

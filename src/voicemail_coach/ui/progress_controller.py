@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from voicemail_coach.core.drills import stats as drill_stats
 from voicemail_coach.core.progress import progress
 from voicemail_coach.core.records import HistoryFilter
 from voicemail_coach.ui.progress_view import ProgressView
@@ -27,3 +28,4 @@ class ProgressController(Controller):
         outcomes = self.services.repo.item_outcomes(HistoryFilter(rep_id=rep.id))
         self.view.show_progress(rep.profile.name, progress(outcomes, self.services.rubric),
                                 self.services.scenarios.titles())
+        self.view.show_drills(drill_stats([(d.part, d.passed) for d in self.services.repo.drills(rep.id)]))

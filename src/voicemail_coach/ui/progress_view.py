@@ -69,6 +69,20 @@ class ProgressView(QWidget):
         self.rates = ItemRatesChart()
         rl2.addWidget(self.rates)
         root.addWidget(rates, 0)
+        self.drills = QLabel("")
+        self.drills.setObjectName("muted")
+        self.drills.setWordWrap(True)
+        root.addWidget(self.drills)
+
+    def show_drills(self, stats) -> None:
+        """One line per part drilled: how many, how many right, the streak (core.drills.DrillStats)."""
+        if not stats:
+            self.drills.setText("Drills: none yet. On the scorecard, “Drill …” under a missed item (or D) "
+                                "rehearses that part alone.")
+            return
+        self.drills.setText("Drills: " + " · ".join(
+            f"{s.part.title.lower()} {s.passed}/{s.total} right" + (f", ★ {s.streak} in a row" if s.streak else "")
+            for s in stats))
 
     def show_progress(self, rep_name: str, progress: Progress, titles: dict[str, str]) -> None:
         scores = [s for _, s in progress.points]

@@ -35,6 +35,7 @@ class _Bridge(QObject):
 
 class RecordingController(Controller):
     saved = Signal(int)  # an attempt was graded and stored (its id)
+    drilled = Signal()  # a drill was recorded: progress has something new
 
     def __init__(self, window, services, state, practice: Practice, page: PracticePage, player: Player,
                  ensure_rep, sd=None):
@@ -44,6 +45,7 @@ class RecordingController(Controller):
         self.last_stop_to_visible_s: float | None = None  # stop pressed -> scorecard painted
         self.last_stop_to_saved_s: float | None = None  # stop pressed -> attempt row committed
         self._stop_pressed_at = 0.0
+        self.drill_dialog = None
         self._greetings: dict[str, object] = {}  # scenario id -> greeting samples at RATE (None: none)
         self.bridge = _Bridge()
         self.bridge.partial.connect(self._on_partial)
@@ -97,6 +99,26 @@ class RecordingController(Controller):
             self.player.play()
         except PlayerError:
             self._begin_recording()  # no speakers: go straight to the recording
+
+    def drill(self, item_id: str | None = None) -> None:
+        """Rehearse the part of the message that earns ``item_id`` (default: the first one the attempt on the
+        scorecard missed) in a drill of its own."""
+        from voicemail_coach.core.drills import part_for
+        from voicemail_coach.drilling import DrillRound
+        from voicemail_coach.ui.drill_dialog import DrillDialog
+
+        if self.state.phase is not Phase.IDLE or (rep := self.ensure_rep()) is None:
+            return
+        if item_id is None and self.state.attempt is not None:
+            item_id = next((i["id"] for i in self.state.attempt.items if not i["passed"] and part_for(i["id"])), None)
+        part = part_for(item_id or "") or part_for("rep_name")
+        dialog = DrillDialog(DrillRound(self.services, rep.id, rep.profile, self.state.scenario, part), self.window,
+                             sd=self.sd, device=self.page.device_box.currentData())
+        self.drill_dialog = dialog  # a test reaches the open drill through it
+        dialog.exec()
+        self.drill_dialog = None
+        if dialog.results:
+            self.drilled.emit()
 
     def _begin_recording(self) -> None:
         if self.state.phase is not Phase.GREETING:

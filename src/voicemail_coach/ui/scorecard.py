@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from voicemail_coach.core.drills import part_for
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.records import Mark
 from voicemail_coach.core.transcript import mmss
@@ -22,6 +23,7 @@ CONTENT_IDS = ("rep_name", "rep_company", "prospect_named", "value", "contact", 
 class ItemRow(QFrame):
     jump = Signal(float)
     mark_requested = Signal(str, bool)  # item id, "I said it"
+    drill_requested = Signal(str)  # item id: rehearse its part alone
 
     def __init__(self, item: dict, parent=None, mark_info: Mark | None = None, markable: bool = False):
         super().__init__(parent)
@@ -75,6 +77,13 @@ class ItemRow(QFrame):
                 not_said.setObjectName("markNotSaid")
                 not_said.clicked.connect(lambda: self.mark_requested.emit(item["id"], False))
                 buttons.addWidget(not_said)
+            if (part := part_for(item["id"])) is not None:
+                drill = QPushButton(f"Drill {part.title.lower()}")
+                drill.setObjectName("drill")
+                drill.setToolTip(f"Say just this part again and again, {part.seconds} seconds at a time, until it "
+                                 "sticks")
+                drill.clicked.connect(lambda: self.drill_requested.emit(item["id"]))
+                buttons.addWidget(drill)
             buttons.addStretch(1)
             text.addLayout(buttons)
         layout.addLayout(text, 1)
@@ -157,6 +166,7 @@ class TranscriptView(QTextBrowser):
 class Scorecard(QWidget):
     jump = Signal(float)
     mark_requested = Signal(str, bool)  # item id, "I said it"
+    drill_requested = Signal(str)  # item id
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -225,6 +235,7 @@ class Scorecard(QWidget):
             row = ItemRow(item, mark_info=marks.get(item["id"]), markable=markable and item["id"] in CONTENT_IDS)
             row.jump.connect(self.jump)
             row.mark_requested.connect(self.mark_requested)
+            row.drill_requested.connect(self.drill_requested)
             self.rows.addWidget(row)
         self.rows.addStretch(1)
         if scrolled:

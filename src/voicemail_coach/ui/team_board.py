@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.team import TeamError
+from voicemail_coach.ui.labels import muted
 from voicemail_coach.ui.workers import run_in_background
 
 COLUMNS = ("Rep", "Scenario", "Attempts", "Best", "Latest", "Last attempt")
@@ -51,8 +52,7 @@ class TeamBoard(QWidget):
         self.picker.setMinimumContentsLength(28)
         top.addWidget(self.picker)
         top.addStretch(1)
-        self.live = QLabel("Connecting…")
-        self.live.setObjectName("muted")
+        self.live = muted("Connecting…", wrap=False)
         top.addWidget(self.live)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setShortcut("F5")
@@ -67,18 +67,13 @@ class TeamBoard(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Stretch)  # the scenario's title takes what is left
         root.addWidget(self.table, 1)
-        self.empty = QLabel("")
-        self.empty.setObjectName("muted")
-        self.empty.setWordWrap(True)
+        self.empty = muted()
         root.addWidget(self.empty)
-        self.detail = QLabel("Choose a row to read the rep's latest attempt, hear it and comment on it.")
-        self.detail.setObjectName("muted")
-        self.detail.setWordWrap(True)
+        self.detail = muted("Choose a row to read the rep's latest attempt, hear it and comment on it.")
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
         root.addWidget(self.detail)
         actions = QHBoxLayout()
-        self.note = QLabel("")  # what the last action did (a comment saved, a recording that cannot play)
-        self.note.setObjectName("muted")
+        self.note = muted(wrap=False)  # what the last action did (a comment saved, a recording that cannot play)
         actions.addWidget(self.note, 1)
         self.play_button = QPushButton("▶  Play latest (Space)")
         self.play_button.setShortcut(Qt.Key_Space)

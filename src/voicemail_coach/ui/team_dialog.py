@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLineEdit, QPushButton, QVBoxLayout,
 )
 
 from voicemail_coach.team import link
+from voicemail_coach.ui.labels import muted
 from voicemail_coach.ui.workers import run_in_background
-
-
-def _muted(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
 
 
 class TeamDialog(QDialog):
@@ -25,7 +19,7 @@ class TeamDialog(QDialog):
         self.setWindowTitle("Team server")
         self.setMinimumWidth(620)
         root = QVBoxLayout(self)
-        root.addWidget(_muted("A team server keeps a whole class's attempts in one place: the trainer follows the "
+        root.addWidget(muted("A team server keeps a whole class's attempts in one place: the trainer follows the "
                               "board live and replays any attempt. You keep practising here when the network "
                               "drops; attempts wait and upload once the server answers."))
 
@@ -38,7 +32,7 @@ class TeamDialog(QDialog):
         self.password.setPlaceholderText("from your trainer; kept in the system keyring")
         form.addRow("Server address", self.address)
         form.addRow("Password", self.password)
-        self.state = _muted("")
+        self.state = muted("")
         form.addRow(self.state)
         root.addWidget(box)
 
