@@ -99,6 +99,7 @@ def main() -> int:
         for login, pw in logins:
             tara.add_member(login, login.replace("_", " ").title(), "", "rep", pw)
         session_id = tara.create_session("Load class", [login for login, _ in logins])
+        tara.add_member("load_solo", "Solo Rep", "", "rep", "pw-solo")  # the baseline's rep, in no session
         member = tara.whoami()
 
         # --- baseline: one at a time, plain table as the owner vs our upload as a rep
@@ -117,7 +118,7 @@ def main() -> int:
                          json.dumps(a["words"]), json.dumps(a["items"]), json.dumps(a["metrics"]))).fetchone()
                     owner.execute("INSERT INTO plain_recordings VALUES (%s, %s)", (row[0], flac))
                 plain.append(time.perf_counter() - t0)
-        solo = TeamClient(base.format(logins[0][0]), logins[0][1])
+        solo = TeamClient(base.format("load_solo"), "pw-solo")
         ours = []
         for n in range(args.baseline):
             t0 = time.perf_counter()
