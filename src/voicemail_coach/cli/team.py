@@ -196,8 +196,11 @@ def _sync(args) -> int:
 def _upload_history(args) -> int:
     from voicemail_coach.core.records import HistoryFilter
 
+    from voicemail_coach.team.link import joined
+
     services = open_services(args)
-    _client(services).close()  # joined at all? (says so plainly before anything is queued)
+    if not joined(services.repo):  # said plainly before anything is queued
+        raise CliError("this machine has not joined a team: run 'voicemail-coach team join postgresql://…'")
     rep = find_rep(services, args.rep) if args.rep else services.repo.active_rep()
     if rep is None:
         raise CliError("no rep profile on this machine yet")

@@ -18,8 +18,7 @@ class DrillDialog(QDialog):
     def __init__(self, drill: DrillRound, parent=None, sd=None, device=None):
         super().__init__(parent)
         self.drill, self.sd, self.device = drill, sd, device
-        self.result: DrillResult | None = None
-        self.results: list[DrillResult] = []
+        self.results: list[DrillResult] = []  # this sitting's takes, oldest first
         self._started_at: float | None = None
         self.setWindowTitle(f"Drill: {drill.part.title.lower()}")
         self.setMinimumWidth(620)
@@ -113,7 +112,6 @@ class DrillDialog(QDialog):
         run_in_background(self.drill.stop, self._graded, self._failed)
 
     def _graded(self, result: DrillResult) -> None:
-        self.result = result
         self.results.append(result)
         self._ready_again()
         while self.rows.count():

@@ -10,7 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
-from voicemail_coach.team.link import client_for, joined, recordings_cache, stored_password
+from voicemail_coach.team.link import client_for, joined, recordings_cache
 from voicemail_coach.team.sync import SyncResult, Uploader
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,6 @@ class TeamController(QObject):
         self.window, self.services = window, services
         self.uploader: Uploader | None = None
         self.board = None
-        self.last: SyncResult | None = None
         self.label = QLabel()
         self.label.setObjectName("muted")
         self.label.setTextInteractionFlags(Qt.NoTextInteraction)
@@ -43,10 +42,8 @@ class TeamController(QObject):
             self.label.hide()
             return
         self.label.show()
-        if stored_password(address) is None:  # no keyring here, and not signed in since the app started
-            self._show(SyncResult(waiting=len(repo.waiting_uploads()), signed_out=True,
-                                  error="No password is kept for the team server on this computer."))
-            return
+        # no password kept here is found by the uploader's thread (the server refuses the login: "sign in
+        # again"), so the keyring is never asked on the window's thread
         self.label.setText("  ☁ Team: connecting…  ")
         self.uploader = Uploader(repo, self.services.sessions, lambda: client_for(repo), self.synced.emit)
         self.uploader.start()
@@ -62,7 +59,6 @@ class TeamController(QObject):
             self.uploader.kick()
 
     def _show(self, result: SyncResult) -> None:
-        self.last = result
         if result.signed_out:
             text, tip = f"☁ Team: sign in again · {result.waiting} waiting", result.error + \
                 "\nSettings ▸ Team server… signs in; attempts are kept here until then."
