@@ -2,7 +2,8 @@
 
 Builds the real main window (offscreen), loads the speech engine the way the app
 does, then feeds a synthesized ~30 s voicemail through the live transcriber in
-100 ms blocks, as the recorder would. Each engine runs in its own process, so
+100 ms blocks, as the recorder would, and grades the take as the app does at stop
+(the checklist, the voice and the number measured on the audio). Each engine runs in its own process, so
 each peak is its own. With ``--fresh-cache`` Moonshine's one-time conversion is
 measured too (its seconds and the peak it reaches).
 
@@ -58,7 +59,17 @@ def worker(engine: str) -> dict:
     for i in range(0, len(audio), 1600):
         live.feed(audio[i : i + 1600])
         live.poll()
-    live.finish()
+    transcript = live.finish()
+    out["peak_transcribed_mb"] = _rss_mb("VmHWM")
+    # graded as the app grades a take at stop: the checklist, the voice and the number measured on the audio
+    import soundfile
+
+    from voicemail_coach.practice import Practice
+
+    take = tmp / "take.wav"
+    soundfile.write(str(take), audio, 16000, subtype="PCM_16")
+    scenario = services.scenarios.get("hotel-uniforms")
+    Practice(services).grade_transcript(transcript, vm.rep, scenario, audio=take)
     out["after_message_mb"] = _rss_mb()
     out["peak_mb"] = _rss_mb("VmHWM")
     out["label"] = services.transcriber.label

@@ -191,3 +191,8 @@ def test_grading_a_recording_measures_how_the_number_was_said(tmp_path, audio_ca
     assert all(set(r) == {"start", "end", "digits", "digits_per_s", "pauses", "relative_db"} for r in readings)
     assert readings[0]["start"] < readings[1]["start"] <= out["metrics"]["duration_s"]
     assert item["start"] is not None and (item["passed"] or item["tip"])
+    # and how the voice sounded: the measures, and the items the playbook grades them by
+    measured = out["metrics"]["voice"]
+    assert measured["pitch_median_hz"] > 70 and measured["pitch_range_st"] > 0 and measured["level_db"] > -60
+    assert measured["pace_curve"] and measured["pitch_curve"]
+    assert {"voice_pitch", "voice_level", "pauses"} <= {i["id"] for i in out["items"]}

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 import soundfile
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.support.corpus import load_corpus
@@ -161,6 +161,13 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     qtbot.mouseClick(numbers.chips[1], Qt.LeftButton)
     assert abs(w.player.position - readings[1]["start"]) < 0.6
     assert any(i["id"] == "number_clarity" for i in w.state.attempt.items)
+    w.player.pause()
+    # the voice timeline under the waveform: pitch and pace across the message; a click plays from there
+    timeline = w.page.voice_strip
+    assert timeline.isVisible() and timeline.voice.pitch and timeline.voice.pace
+    assert "semitones" in timeline.toolTip()
+    qtbot.mouseClick(timeline, Qt.LeftButton, pos=QPoint(timeline.width() // 2, timeline.height() // 2))
+    assert abs(w.player.position - timeline.duration / 2) < 0.6
     w.player.pause()
     # "On the phone": the same message, as the prospect's voicemail box plays it, from the same moment
     as_made = (w.player.samplerate, w.player.duration)

@@ -15,6 +15,7 @@ from typing import Callable
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
 from voicemail_coach.core.grader import GradeResult, grade
 from voicemail_coach.core.number_clarity import with_number_clarity
+from voicemail_coach.core.voice import with_voice
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
@@ -80,17 +81,21 @@ class Practice:
     def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None,
                          prospect: Prospect | None = None, audio: Path | None = None) -> GradeResult:
         """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for.
-        With the recording's ``audio``, how the number sounded is measured too (core.number_clarity)."""
+        With the recording's ``audio``, how it sounded is measured too: the voice (core.voice) and how the
+        number came across (core.number_clarity)."""
         prospect = prospect or (scenario.prospect if scenario else Prospect())
         result = grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
-        if audio is None or not rep.phone:
+        if audio is None or not transcript.words:
             return result
         from voicemail_coach.audio.files import AudioFileError, read_samples
 
         try:
             samples, rate = read_samples(audio)
         except AudioFileError as exc:  # graded from its words alone; the file's problem is reported elsewhere
-            log.warning("number clarity not measured: %s", exc)
+            log.warning("the voice was not measured: %s", exc)
+            return result
+        result = with_voice(result, samples, rate, self.services.rubric)
+        if not rep.phone:
             return result
         return with_number_clarity(result, transcript, samples, rate, rep.phone, self.services.rubric)
 

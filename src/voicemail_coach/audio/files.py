@@ -105,7 +105,8 @@ def read_for_playback(path: Path | str) -> tuple[np.ndarray, int]:
         audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except Exception as exc:
         raise AudioFileError(f"cannot play {Path(path).name}: {exc}") from None
-    return audio.mean(axis=1).astype(np.float32), rate
+    mono = audio[:, 0] if audio.shape[1] == 1 else audio.mean(axis=1)  # no second copy of a mono file
+    return np.ascontiguousarray(mono, dtype=np.float32), rate
 
 
 def read_samples(path: Path | str) -> tuple[np.ndarray, int]:

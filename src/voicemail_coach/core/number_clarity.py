@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voicemail_coach.core import numbers
-from voicemail_coach.core.results import GradeResult, ItemResult
+from voicemail_coach.core.results import GradeResult, ItemResult, rescored
 from voicemail_coach.core.rubric import Rubric
 from voicemail_coach.core.syllables import syllables
 from voicemail_coach.core.transcript import Transcript, mmss
@@ -134,8 +134,5 @@ def with_number_clarity(result: GradeResult, transcript: Transcript, audio: np.n
     readings = number_readings(transcript, phone, audio, rate, float(spec.get("min_pause_s", 0.25)))
     if not readings:
         return result
-    items = [i for i in result.items if i.id != ITEM] + [clarity_item(readings, spec)]
-    total = sum(rubric.weight(i.id) for i in items)
-    earned = sum(rubric.weight(i.id) for i in items if i.passed)
-    metrics = dict(result.metrics) | {"number_readings": [r.to_json() for r in readings]}
-    return GradeResult(round(100 * earned / total) if total else 0, items, result.transcript, metrics)
+    return rescored(result, [clarity_item(readings, spec)], rubric.weight,
+                    {"number_readings": [r.to_json() for r in readings]})

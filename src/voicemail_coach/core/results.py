@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 
 class TipFields(dict):
@@ -81,3 +82,12 @@ class GradeResult:
             "transcript": self.transcript,
             "metrics": dict(self.metrics),
         }
+
+
+def rescored(result: GradeResult, items: list[ItemResult], weight: Callable[[str], float], metrics: dict) -> GradeResult:
+    """``result`` with ``items`` in place of any of the same ids (added when new) and its score taken again."""
+    ids = {i.id for i in items}
+    kept = [i for i in result.items if i.id not in ids] + items
+    total = sum(weight(i.id) for i in kept)
+    earned = sum(weight(i.id) for i in kept if i.passed)
+    return GradeResult(round(100 * earned / total) if total else 0, kept, result.transcript, dict(result.metrics) | metrics)

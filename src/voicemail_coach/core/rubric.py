@@ -12,7 +12,7 @@ CONTENT_ITEMS = (
     "number_twice", "callback_time", "email_followup", "no_check_in", "no_apology",
 )
 DELIVERY_ITEMS = ("length", "pace", "fillers")
-OPTIONAL_DELIVERY_ITEMS = ("number_clarity",)  # graded when the playbook has them
+OPTIONAL_DELIVERY_ITEMS = ("number_clarity", "voice_pitch", "voice_level", "pauses")  # graded when the playbook has them
 _MACROS = ("time", "outcome", "quantity", "problem")
 
 

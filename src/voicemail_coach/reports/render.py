@@ -11,6 +11,7 @@ import io
 
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.number_clarity import stored_readings
+from voicemail_coach.core.voice import stored_voice
 from voicemail_coach.core.progress import ItemRate
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
@@ -126,6 +127,12 @@ def _card_html(c: AttemptCard, mark: int = 80, heading: str | None = None) -> st
     for r in stored_readings(m):
         facts.append(f"number at {mmss(r.start)}: {r.digits_per_s:.1f} digits/s, {r.pauses} pause(s), "
                      f"{r.relative_db:+.0f} dB")
+    voice = stored_voice(m)
+    if voice is not None:
+        if voice.pitch_median_hz:
+            facts.append(f"pitch over {voice.pitch_range_st:.1f} semitones")
+        facts.append(f"speech at {voice.level_db:.0f} dB")
+        facts += [f"{b - a:.1f} s silence at {mmss(a)}" for a, b in voice.pauses]
     title = heading or f"{_e(c.rep)} — {_e(c.scenario)}"
     return (f"<h3>{title} &nbsp;<span style='color:{_color(c.score, mark)}'>{c.score}</span></h3>"
             f"<p class='muted'>Attempt #{c.id} · {_e(c.created_at.replace('T', ' ').rstrip('Z'))} · {' · '.join(facts)}</p>"

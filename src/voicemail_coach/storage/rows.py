@@ -26,13 +26,23 @@ def stored(text, default):
         return default
     if isinstance(value, list):  # items and words: objects only
         return [v for v in value if isinstance(v, dict)]
-    return {k: _flat(v) if isinstance(v, list) else v for k, v in value.items()
-            if isinstance(v, (int, float, str, bool, list)) or v is None}
+    return {k: _flat(v) if isinstance(v, list) else _measures(v) if isinstance(v, dict) else v
+            for k, v in value.items() if isinstance(v, (int, float, str, bool, list, dict)) or v is None}
 
 
 def _flat(values: list) -> list[dict]:
     """A metric that is a list of measurements (the number's readings): flat objects only."""
     return [{k: x for k, x in v.items() if isinstance(x, (int, float, str, bool))} for v in values if isinstance(v, dict)]
+
+
+def _measures(values: dict) -> dict:
+    """A metric that is a group of measures (the voice): numbers, and series of number pairs (its curves)."""
+    def pair(p) -> bool:
+        return isinstance(p, list) and len(p) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                           for x in p)
+
+    return {k: [p for p in v if pair(p)] if isinstance(v, list) else v for k, v in values.items()
+            if isinstance(v, (int, float, list)) and not isinstance(v, bool)}
 
 
 def number(value, bounds: tuple[float, float] = (0.0, 1e9)):

@@ -15,10 +15,12 @@ from voicemail_coach.audio.files import AudioFileError, read_for_playback
 from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.core.anatomy import Anatomy
+from voicemail_coach.core.voice import stored_voice
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.records import Comment, Mark, SavedAttempt
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.anatomy_strip import AnatomyStrip
+from voicemail_coach.ui.voice_strip import VoiceStrip
 from voicemail_coach.ui.meters import Waveform
 from voicemail_coach.ui.scorecard import TranscriptView
 from voicemail_coach.ui.style import AMBER as UNSURE_COLOR
@@ -54,6 +56,8 @@ class _Column:
         self.transcript.setMinimumHeight(150)
         self.transcript.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.anatomy = AnatomyStrip()
+        self.voice = VoiceStrip()
+        self.voice.set_voice(stored_voice(row.metrics), row.duration_s)
         self.samples = np.zeros(0, dtype=np.float32)
         self.rate = 16000
 
@@ -206,10 +210,12 @@ class CompareView(QWidget):
         lay.addWidget(col.waveform, 1)
         lay.addWidget(col.position)
         outer.addLayout(lay)
+        outer.addWidget(col.voice)
         outer.addWidget(col.anatomy)
         col.play.clicked.connect(lambda: self.toggle_column(index))
         col.waveform.seek_requested.connect(lambda s: self.play_column(index, s))
         col.anatomy.seek.connect(lambda s: self.play_column(index, s))
+        col.voice.seek.connect(lambda s: self.play_column(index, s))
         audio = col.row.audio_path
         col.play.setEnabled(bool(audio and Path(audio).is_file()))
         col.play.setToolTip("Play this attempt" if col.play.isEnabled() else "No recording (graded from text)")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.anatomy_strip import AnatomyStrip
 from voicemail_coach.ui.number_strip import NumberStrip
+from voicemail_coach.ui.voice_strip import VoiceStrip
 from voicemail_coach.ui.comments import CommentsPanel
 from voicemail_coach.ui.meters import LevelMeter, TimerBar, Waveform
 from voicemail_coach.ui.scenario_card import ScenarioCard
@@ -142,6 +143,8 @@ class PracticePage(QWidget):
         rr.addWidget(self.attempt_title)
         self.waveform = Waveform()
         rr.addWidget(self.waveform)
+        self.voice_strip = VoiceStrip()
+        rr.addWidget(self.voice_strip)
         self.anatomy = AnatomyStrip()
         rr.addWidget(self.anatomy)
         self.anatomy_note = _label(name="anatomyNote")

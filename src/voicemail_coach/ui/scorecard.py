@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
 from voicemail_coach.core.drills import part_for
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.records import Mark
+from voicemail_coach.core.rubric import DELIVERY_ITEMS, OPTIONAL_DELIVERY_ITEMS
 from voicemail_coach.core.transcript import mmss
 from voicemail_coach.ui.style import FAIL_COLOR, PASS_COLOR, score_color
 
 CONTENT_IDS = ("rep_name", "rep_company", "prospect_named", "value", "contact", "number_twice",
                "callback_time", "email_followup", "no_check_in", "no_apology")
+MEASURED = frozenset(DELIVERY_ITEMS + OPTIONAL_DELIVERY_ITEMS)
 
 
 class ItemRow(QFrame):
@@ -42,7 +44,7 @@ class ItemRow(QFrame):
         label.setObjectName("itemLabel")
         label.setWordWrap(True)
         text.addWidget(label)
-        if item["passed"] and item["id"] in ("length", "pace", "fillers"):
+        if item["passed"] and item["id"] in MEASURED:  # a measure, not the rep's words: no quotes
             detail = QLabel(item.get("evidence") or "")
             detail.setObjectName("evidence")
         elif item["passed"] and item.get("evidence"):

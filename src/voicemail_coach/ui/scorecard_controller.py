@@ -14,6 +14,7 @@ from voicemail_coach.audio.phone_line import through_phone_line
 from voicemail_coach.audio.player import Player, PlayerError
 from voicemail_coach.audio.prompts import RATE
 from voicemail_coach.core.anatomy import anatomy
+from voicemail_coach.core.voice import stored_voice
 from voicemail_coach.core.number_clarity import ITEM as NUMBER_ITEM
 from voicemail_coach.core.number_clarity import stored_readings
 from voicemail_coach.core.transcript import mmss
@@ -44,6 +45,7 @@ class ScorecardController(Controller):
         page.waveform.seek_requested.connect(self.play_from)
         page.anatomy.seek.connect(self.play_from)
         page.number_strip.seek.connect(self.play_from)
+        page.voice_strip.seek.connect(self.play_from)
         page.comments.add_requested.connect(self.add_comment)
         page.transcript.comment_requested.connect(self.add_comment)
         page.waveform.comment_requested.connect(self.add_comment)
@@ -75,6 +77,7 @@ class ScorecardController(Controller):
         page.anatomy_note.setText("  ".join(f"⚑ {p}" for p in shape.problems))
         page.anatomy_note.setVisible(bool(shape.problems))
         page.number_strip.set_readings(stored_readings(row.metrics), self.services.rubric.delivery.get(NUMBER_ITEM))
+        page.voice_strip.set_voice(stored_voice(row.metrics), row.duration_s)
         page.waveform.marks = []
         self.player.stop()
         audio = row.audio_path
