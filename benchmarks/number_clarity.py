@@ -15,7 +15,11 @@ made. Prints JSON: per variant, how often each flag fired; per measure, how ofte
 it flags what it should and how often it flags what it should not; and the time
 the measures take after stop, as a ratio to grading the transcript. Usage:
 
-    python benchmarks/number_clarity.py [--limit N] [--voices N]
+With ``--phone-line`` each measured reading is also heard again through the
+phone line, and the "Number survives the phone line" verdict (passed, unsure,
+failed) is counted per variant.
+
+    python benchmarks/number_clarity.py [--limit N] [--voices N] [--phone-line]
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from tests.support.synth import DIGITS, speak, spoken_form
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade
 from voicemail_coach.core.number_clarity import number_readings, problems
+from voicemail_coach.core.number_on_phone import check, phone_item
+from voicemail_coach.speech.phone_check import digits_through_line
 from voicemail_coach.playbook import default_rubric
 
 NUMBER = re.compile(r"\b(\d{3}-\d{3}-\d{4}|\d{3}-\d{4})\b")
@@ -85,6 +91,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=24, help="voicemails to read (those with a number)")
     ap.add_argument("--voices", type=int, default=4, help="how many of the synthetic voices to rotate through")
     ap.add_argument("--engine", default="auto", choices=["auto", "moonshine", "faster-whisper"])
+    ap.add_argument("--phone-line", action="store_true",
+                    help="also hear each reading through the phone line: 'Number survives the phone line' per variant")
     ap.add_argument("--audio-dir", type=Path, default=Path(tempfile.gettempdir()) / "voicemail-coach-clarity-audio")
     args = ap.parse_args()
 
@@ -116,6 +124,11 @@ def main() -> int:
                 continue  # the number was not heard: nothing to measure
             fired[variant]["number_heard"] += 1
             raised = flags(readings, spec)
+            if args.phone_line:  # each reading heard again through the phone line: the item's verdict
+                checks = [check(vm.rep.phone, digits_through_line(transcriber, audio, 16000, r), r, spec)
+                          for r in readings]
+                status = phone_item(checks, vm.rep.phone, rubric.delivery["number_on_phone"]).status
+                fired[variant]["on_phone_" + status] = fired[variant].get("on_phone_" + status, 0) + 1
             for m in MEASURES:
                 fired[variant][m] += m in raised
                 if m in expected:

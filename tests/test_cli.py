@@ -196,3 +196,23 @@ def test_grading_a_recording_measures_how_the_number_was_said(tmp_path, audio_ca
     assert measured["pitch_median_hz"] > 70 and measured["pitch_range_st"] > 0 and measured["level_db"] > -60
     assert measured["pace_curve"] and measured["pitch_curve"]
     assert {"voice_pitch", "voice_level", "pauses"} <= {i["id"] for i in out["items"]}
+    assert "number_on_phone" not in out["metrics"]  # heard through a phone line only when asked
+
+
+def test_the_number_heard_through_a_phone_line(tmp_path, audio_cache):
+    """--phone-line: each reading cut out, sent through the telephone band and μ-law, heard again by the engine."""
+    from tests.support.synth import synthesize
+
+    wav = synthesize(STRONG, audio_cache, voice=0)
+    out = json.loads(cli("grade", str(wav), "--scenario", "hotel-uniforms", *REP, "--json", "--phone-line",
+                         "--data-dir", str(tmp_path)).stdout)
+    checks = out["metrics"]["number_on_phone"]
+    readings = out["metrics"]["number_readings"]
+    assert [c["start"] for c in checks] == [r["start"] for r in readings]
+    # most of the number comes through (a wrong rate or a broken line would leave nothing to hear)
+    assert all(len(c["heard"]) >= 6 and (c["heard"] == "5552143390") == (c["lost"] == "") for c in checks)
+    item = next(i for i in out["items"] if i["id"] == "number_on_phone")
+    assert item["status"] in ("passed", "unsure", "failed") and (item["status"] == "passed") == (not any(c["lost"] for c in checks))
+    assert out["timings"]["phone_line_s"] > 0
+    proc = cli("grade", "--text", "Call me at 555-214-3390.", "--phone-line", "--data-dir", str(tmp_path), check=False)
+    assert proc.returncode == 2 and "needs a recording" in proc.stderr

@@ -144,6 +144,14 @@ def test_without_a_microphone_the_app_offers_to_grade_a_file(qtbot, services, au
     assert w.state.attempt.score >= 80
     assert w.page.scorecard.rows.count() >= 13  # every item, plus the stretch
     assert w.page.transcript.words and w.page.waveform.duration > 15
+    # a moment later the number, heard again through a phone line, joins the scorecard and the saved grade
+    qtbot.waitUntil(lambda: w.state.attempt.item("number_on_phone") is not None, timeout=300_000)
+    saved = services.repo.attempt(w.state.attempt.id)
+    assert saved.item("number_on_phone") == w.state.attempt.item("number_on_phone")
+    assert len(saved.metrics["number_on_phone"]) == len(saved.metrics["number_readings"]) == 2
+    rows = [w.page.scorecard.rows.itemAt(k).widget() for k in range(w.page.scorecard.rows.count())]
+    assert any(r is not None and getattr(r, "item", {}).get("id") == "number_on_phone" for r in rows)
+    assert f">{saved.score}<" in w.page.scorecard.score.text()  # the score shown is the one saved
     # the anatomy strip: each part where it was said; a click plays from there
     strip = w.page.anatomy
     order = strip.labels

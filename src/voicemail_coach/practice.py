@@ -14,7 +14,7 @@ from typing import Callable
 
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
 from voicemail_coach.core.grader import GradeResult, grade
-from voicemail_coach.core.number_clarity import with_number_clarity
+from voicemail_coach.core.number_clarity import stored_readings, with_number_clarity
 from voicemail_coach.core.voice import with_voice
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
@@ -98,6 +98,44 @@ class Practice:
         if not rep.phone:
             return result
         return with_number_clarity(result, transcript, samples, rate, rep.phone, self.services.rubric)
+
+    def phone_checked(self, result: GradeResult, samples, rate: int, phone: str) -> GradeResult:
+        """``result`` with "Number survives the phone line": each reading of the number measured in it
+        (its metrics) heard again through the phone line (speech.phone_check, core.number_on_phone).
+        About half a second of decoding per reading, so the app runs it after the scorecard is shown."""
+        from voicemail_coach.core.number_on_phone import ITEM, check, with_phone_checks
+        from voicemail_coach.speech.phone_check import digits_through_line
+
+        rubric = self.services.rubric
+        readings = stored_readings(result.metrics)
+        if ITEM not in rubric.delivery or not readings or not phone:
+            return result
+        transcriber = self.services.load_transcriber()
+        clarity = rubric.delivery.get("number_clarity")
+        checks = [check(phone, digits_through_line(transcriber, samples, rate, r), r, clarity) for r in readings]
+        return with_phone_checks(result, checks, phone, rubric)
+
+    def check_number_on_phone(self, attempt_id: int) -> GradeResult | None:
+        """A saved attempt's number heard through the phone line, and its saved grade updated with the item;
+        None when there is nothing to check (no recording, the number never heard, or already checked)."""
+        from voicemail_coach.audio.files import AudioFileError, read_samples
+        from voicemail_coach.core.number_on_phone import ITEM
+
+        row = self.services.repo.attempt(attempt_id)
+        if row is None or not row.audio_path or ITEM in row.metrics or not stored_readings(row.metrics):
+            return None
+        rep_row = self.services.repo.rep_by_id(row.rep_id)
+        phone = rep_row.profile.phone if rep_row else ""
+        try:
+            samples, rate = read_samples(row.audio_path)
+        except AudioFileError as exc:
+            log.warning("the number was not heard through the phone line: %s", exc)
+            return None
+        result = self.phone_checked(row.result(), samples, rate, phone)
+        if ITEM not in result.metrics:
+            return None
+        self.services.repo.replace_grade(attempt_id, result.to_dict())
+        return result
 
     def transcribe_file(self, path: Path, rep: RepProfile, prospect: Prospect) -> Transcript:
         """A recording made anywhere, heard with the names the message should hold as hints."""

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--save", action="store_true", help="store the attempt in the history")
     g.add_argument("--session", help="with --save: count the attempt in this onboarding session (name or id)")
     g.add_argument("--model-dir", type=Path, help="a local CTranslate2 Whisper model folder")
+    g.add_argument("--phone-line", action="store_true",
+                   help="with a recording: also hear each reading of the number through a phone line "
+                        "(the 'Number survives the phone line' item; about half a second more per reading)")
 
     e = sub.add_parser("grade-email", parents=[common], help="grade the follow-up email of a saved attempt")
     e.add_argument("--attempt", type=attempt_id, required=True, help="the attempt id (see 'voicemail-coach history')")

@@ -74,6 +74,14 @@ def cmd_grade(args) -> int:
     t0 = time.perf_counter()
     result = practice.grade_transcript(transcript, rep, scenario, prospect, audio=args.audio)
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
+    if args.phone_line:
+        if args.audio is None:
+            raise CliError("--phone-line needs a recording")
+        from voicemail_coach.audio.files import read_samples
+
+        t0 = time.perf_counter()
+        result = practice.phone_checked(result, *read_samples(args.audio), rep.phone)
+        timings["phone_line_s"] = round(time.perf_counter() - t0, 3)
     out = result.to_dict()
     out["timings"] = timings
     if engine:

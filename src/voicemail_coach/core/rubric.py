@@ -12,7 +12,7 @@ CONTENT_ITEMS = (
     "number_twice", "callback_time", "email_followup", "no_check_in", "no_apology",
 )
 DELIVERY_ITEMS = ("length", "pace", "fillers")
-OPTIONAL_DELIVERY_ITEMS = ("number_clarity", "voice_pitch", "voice_level", "pauses")  # graded when the playbook has them
+OPTIONAL_DELIVERY_ITEMS = ("number_clarity", "number_on_phone", "voice_pitch", "voice_level", "pauses")  # graded when the playbook has them
 _MACROS = ("time", "outcome", "quantity", "problem")
 
 
@@ -40,7 +40,9 @@ class Rubric:
     anatomy: dict = field(default_factory=dict)  # where each part belongs in the message ([anatomy])
 
     def weight(self, item_id: str) -> float:
-        return self.items[item_id].weight
+        if item_id in self.items:
+            return self.items[item_id].weight
+        return float(self.touch[item_id]["weight"])  # an item of a later touch
 
     def label_tip(self, item_id: str) -> tuple[str, str]:
         """Label and tip of any checklist item, a later touch's included (the id itself when unknown)."""

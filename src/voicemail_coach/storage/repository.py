@@ -177,6 +177,13 @@ class Repository:
         ).lastrowid
 
     @guarded
+    def replace_grade(self, attempt_id: int, result: dict) -> None:
+        """A saved attempt graded again (a measure that comes after the scorecard): score, items, metrics."""
+        with self.transaction():
+            self.conn.execute("UPDATE attempts SET score = ?, items_json = ?, metrics_json = ? WHERE id = ?",
+                              (result["score"], json.dumps(result["items"]), json.dumps(result.get("metrics", {})),
+                               attempt_id))
+
     def attempt(self, attempt_id: int) -> SavedAttempt | None:
         row = self.conn.execute(
             """SELECT a.*, r.name AS rep FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.id = ?""",

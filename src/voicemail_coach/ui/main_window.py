@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
                                   self.sessions.record_requested):
             wants_record_page.connect(self.show_record_page)
         self.recording.saved.connect(self.review.show_attempt)
+        self.recording.regraded.connect(self.review.refresh_attempt)
         self.recording.saved.connect(self.sessions.after_saved)
         self.recording.saved.connect(self.team.after_saved)
         self.page.scorecard.drill_requested.connect(self.recording.drill)

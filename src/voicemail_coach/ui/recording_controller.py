@@ -35,6 +35,7 @@ class _Bridge(QObject):
 
 class RecordingController(Controller):
     saved = Signal(int)  # an attempt was graded and stored (its id)
+    regraded = Signal(int)  # a saved attempt's grade gained a measure that comes after the scorecard
     drilled = Signal()  # a drill was recorded: progress has something new
 
     def __init__(self, window, services, state, practice: Practice, page: PracticePage, player: Player,
@@ -189,6 +190,7 @@ class RecordingController(Controller):
         if attempt.warnings:
             self.page.show_banner(" ".join(attempt.warnings))
         self.say(f"Scored in {self.last_stop_to_visible_s:.1f} s.")
+        self._hear_number_on_phone(attempt.id)
 
     def _grading_failed(self, message: str) -> None:
         self._back_to_idle()
@@ -237,3 +239,21 @@ class RecordingController(Controller):
         self.state.set_touch(None)
         self.saved.emit(attempt.id)
         self.say("Graded.", 5000)
+        self._hear_number_on_phone(attempt.id)
+
+    def _hear_number_on_phone(self, attempt_id: int) -> None:
+        """The number heard again through a phone line, once the scorecard is up (it takes a second)."""
+        practice = self.practice
+
+        def check() -> int | None:
+            return attempt_id if practice.check_number_on_phone(attempt_id) is not None else None
+
+        # bound methods, not lambdas: the answer is dropped if the window has closed meanwhile
+        run_in_background(check, self._heard_on_phone, self._not_heard_on_phone)
+
+    def _heard_on_phone(self, attempt_id: int | None) -> None:
+        if attempt_id is not None:
+            self.regraded.emit(attempt_id)
+
+    def _not_heard_on_phone(self, message: str) -> None:
+        log.warning("the number was not heard through the phone line: %s", message)

@@ -97,6 +97,17 @@ class ScorecardController(Controller):
         self.show_comments()
         page.show_score_page()
 
+    def refresh_attempt(self, attempt_id: int) -> None:
+        """The attempt on the scorecard was graded again in the background: its checklist and score follow,
+        without stopping a replay or moving the list."""
+        if self.state.attempt is None or self.state.attempt.id != attempt_id:
+            return
+        row = self.services.repo.attempt(attempt_id)
+        if row is None:
+            return
+        self.state.set_attempt(row)
+        self._show_checklist(keep_scroll=True)
+
     def _show_checklist(self, keep_scroll: bool = False) -> None:
         row = self.state.attempt
         result = {"score": row.score, "items": row.items, "metrics": row.metrics, "transcript": row.transcript}
