@@ -58,6 +58,10 @@ class DataDir:
         return self.data / "scenarios"
 
     @property
+    def playbooks(self) -> Path:
+        return self.data / "playbooks"
+
+    @property
     def settings(self) -> Path:
         return self.config / "settings.json"
 

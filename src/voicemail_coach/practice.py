@@ -10,18 +10,22 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
 from voicemail_coach.core.grader import GradeResult, grade
 from voicemail_coach.core.number_clarity import stored_readings, with_number_clarity
-from voicemail_coach.core.voice import with_voice
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
 from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.core.transcript import Transcript, Word
+from voicemail_coach.core.voice import with_voice
 from voicemail_coach.services import Services
+
+if TYPE_CHECKING:
+    from voicemail_coach.core.playbook_preview import Preview
+    from voicemail_coach.core.rubric import Rubric
 
 log = logging.getLogger(__name__)
 FIRST_CALL = Clock("monday", 9)  # the scenario clock of a first touch
@@ -183,6 +187,29 @@ class Practice:
         copy = self.services.repo.files.new_path(Path(path))
         attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id, copy_from=Path(path))
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
+
+    # ---------------------------------------------------------------- playbooks
+    def preview_playbook(self, edited: "Rubric", limit: int = 1000) -> "Preview":
+        """The newest ``limit`` attempts graded from their words with the playbook in use and with ``edited``."""
+        from voicemail_coach.core.labels import attempt_labels
+        from voicemail_coach.core.playbook_preview import Case, preview
+
+        repo = self.services.repo
+        profiles = {r.id: r.profile for r in repo.reps()}
+        cases = []
+        for entry in repo.rows()[:limit]:
+            row = repo.attempt(entry.id)
+            if row is None or not row.words:
+                continue
+            scenario = self.services.scenarios.get(row.scenario_id or "")
+            transcript = Transcript([Word(str(w.get("text", "")), w.get("start"), w.get("end"), w.get("p"))
+                                     for w in row.words], duration=row.duration_s)
+            marks = repo.labels(row.id)
+            labels = {k: v for k, v in attempt_labels(row.items, marks)[0].items() if k in marks}
+            cases.append(Case(transcript, profiles.get(row.rep_id, RepProfile()),
+                              scenario.prospect if scenario else Prospect(), scenario.target_s if scenario else None,
+                              labels))
+        return preview(cases, self.services.rubric, edited)
 
     # ---------------------------------------------------------- follow-up email
     def stored_attempt(self, attempt_id: int) -> tuple[SavedAttempt, GradeResult, RepProfile, Prospect]:

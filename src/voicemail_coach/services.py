@@ -10,7 +10,7 @@ from pathlib import Path
 from voicemail_coach.core.rubric import Rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
 from voicemail_coach.paths import DataDir, resources_dir
-from voicemail_coach.playbook import default_rubric
+from voicemail_coach.playbook import active_rubric
 
 ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
 
@@ -81,7 +81,16 @@ class Services:
 
     @cached_property
     def rubric(self) -> Rubric:
-        return default_rubric()
+        """The chosen playbook (Settings ▸ Playbook…), else the article's checklist."""
+        rubric, problem = active_rubric(self.dirs)
+        if problem:
+            log.warning(problem)
+            self.notices.append(problem)
+        return rubric
+
+    def playbook_changed(self) -> None:
+        """Grade with the newly chosen playbook from the next attempt on."""
+        self.__dict__.pop("rubric", None)
 
     @cached_property
     def transcriber(self):

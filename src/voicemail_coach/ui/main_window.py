@@ -192,6 +192,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(Tab.HISTORY)
             self.history_tab.refresh()
 
+    def open_playbook(self) -> None:
+        from voicemail_coach.ui.playbook_dialog import PlaybookDialog
+
+        self.playbook_dialog = PlaybookDialog(self.services, self.practice, self)
+        self.playbook_dialog.exec()
+        self.statusBar().showMessage(f"Grading with: {self.services.rubric.name}", 6000)
+
     def open_privacy(self) -> None:
         from voicemail_coach.ui.privacy_dialog import PrivacyDialog
 
