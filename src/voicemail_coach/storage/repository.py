@@ -184,6 +184,7 @@ class Repository:
                               (result["score"], json.dumps(result["items"]), json.dumps(result.get("metrics", {})),
                                attempt_id))
 
+    @guarded
     def attempt(self, attempt_id: int) -> SavedAttempt | None:
         row = self.conn.execute(
             """SELECT a.*, r.name AS rep FROM attempts a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.id = ?""",
