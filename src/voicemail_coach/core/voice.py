@@ -167,9 +167,9 @@ def measure(audio: np.ndarray, rate: int, max_pause_s: float = 2.0) -> VoiceMeas
     speech = db > max(float(np.percentile(db, 95)) - SPEECH_FLOOR_DB, SILENCE_DB) if len(db) else db > 0
     if not speech.any():
         return VoiceMeasures(0.0, 0.0, 0.0, float(np.median(db)) if len(db) else -140.0, 0.0, 0.0, [], [], [])
-    # a speech frame alone (a click) or a gap of a few frames (a stop consonant) does not change the state
+    # a loud frame or two alone is a click, not speech: it neither ends a silence nor counts as the voice
     runs = [(a, b) for a, b in _speech_runs(speech) if b - a >= 3]
-    pauses = [((b0) * HOP_S, a1 * HOP_S) for (_a0, b0), (a1, _b1) in zip(runs, runs[1:])
+    pauses = [(b0 * HOP_S, a1 * HOP_S) for (_a0, b0), (a1, _b1) in zip(runs, runs[1:])
               if (a1 - b0) * HOP_S >= max_pause_s]
     in_speech = np.zeros(len(db), bool)
     for a, b in runs:
