@@ -117,3 +117,90 @@ def test_editing_previewing_and_saving_through_the_window(qtbot, tmp_path):
     dialog.use_default()
     assert services.rubric.name == playbook.default_rubric().name
     assert playbook.active_path(services.dirs) is None and playbook.saved(services.dirs)  # the file is kept
+
+
+def test_the_settings_menu_opens_it_and_the_live_checklist_follows_the_choice(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from tests.test_ui import FakeSD, make_window
+
+    services = Services(tmp_path / "data")
+    w = make_window(qtbot, services, FakeSD())
+    action = next(a for m in w.menuBar().actions() for a in m.menu().actions() if a.text() == "Play&book…")
+
+    def edit_and_close():
+        dialog = w.playbook_dialog
+        dialog.name.setText("Short class")
+        rows = {dialog.items.item(r, 0).text(): r for r in range(dialog.items.rowCount())}
+        dialog.items.item(rows["rep_name"], 1).setText("Your name first")
+        dialog.buttons.button(QDialogButtonBox.Save).click()
+        dialog.reject()
+
+    QTimer.singleShot(200, edit_and_close)
+    action.trigger()
+    assert services.rubric.name == "Short class"
+    assert w.page.live.texts["rep_name"].text() == "Your name first"
+    assert "Short class" in w.statusBar().currentMessage()
+
+
+def _winter(services) -> str:
+    data = playbook.default_data()
+    data["meta"]["name"] = "Winter class"
+    data["items"]["callback_time"]["label"] = "Names the next call"
+    return playbook.save(services.dirs, data).name
+
+
+def test_a_session_grades_with_its_own_playbook_and_carries_it_in_its_bundle(tmp_path):
+    import zipfile
+
+    from voicemail_coach.bundles import export_bundle, import_bundle
+    from voicemail_coach.bundles.manifest import BundleError
+
+    services = Services(tmp_path / "a")
+    rules = _winter(services)
+    rep = services.repo.save_rep(DAVE)
+    session = services.sessions.create("January cohort", [rep.id], ["hotel-uniforms"], playbook=rules)
+    assert services.sessions.get(session.id).playbook == "winter-class.toml"
+    practice = Practice(services)
+    scenario = services.scenarios.get("hotel-uniforms")
+    transcript = Transcript.from_text(GOOD)
+    in_session = practice.grade_transcript(transcript, DAVE, scenario, session_id=session.id)
+    alone = practice.grade_transcript(transcript, DAVE, scenario)
+    assert in_session.item("callback_time").label == "Names the next call"
+    assert alone.item("callback_time").label == playbook.default_rubric().items["callback_time"].label
+    practice.save(rep.id, scenario, in_session, transcript, None, session_id=session.id)
+    bundle = export_bundle(services, tmp_path / "cohort.vcbundle", session_id=session.id)
+    # on another machine: the session arrives with its playbook, and grades with it there
+    other = Services(tmp_path / "b")
+    summary = import_bundle(other, bundle)
+    arrived = other.sessions.get(summary.session_id)
+    assert arrived.playbook == "winter-class.toml" and (other.dirs.playbooks / arrived.playbook).is_file()
+    graded = Practice(other).grade_transcript(transcript, DAVE, scenario, session_id=arrived.id)
+    assert graded.item("callback_time").label == "Names the next call"
+    # a playbook that cannot grade does not come in
+    with zipfile.ZipFile(bundle) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["session"]["playbook"]["toml"] = manifest["session"]["playbook"]["toml"].replace(
+        "[patterns]", "[patterns]\napology = '(unclosed'\n", 1)
+    broken = tmp_path / "broken.vcbundle"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+    with pytest.raises(BundleError, match="playbook cannot grade"):
+        import_bundle(Services(tmp_path / "c"), broken)
+
+
+def test_the_command_line_creates_a_session_with_a_playbook(tmp_path):
+    services = Services(tmp_path / "data")
+    _winter(services)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "voicemail_coach", "--data-dir", str(tmp_path / "data"), *args],
+                              capture_output=True, text=True)
+
+    made = cli("session", "create", "--name", "Winter", "--rep", "Ann Lee", "--scenario", "hotel-uniforms",
+               "--playbook", "Winter-Class", "--json")
+    assert made.returncode == 0, made.stderr
+    assert Services(tmp_path / "data").sessions.get(json.loads(made.stdout)["id"]).playbook == "winter-class.toml"
+    missing = cli("session", "create", "--name", "Spring", "--rep", "Ann Lee", "--scenario", "hotel-uniforms",
+                  "--playbook", "summer")
+    assert missing.returncode == 2 and "no saved playbook 'summer'" in missing.stderr and "winter-class" in missing.stderr

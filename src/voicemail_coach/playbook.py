@@ -65,6 +65,15 @@ def active_rubric(dirs: DataDir) -> tuple[Rubric, str | None]:
         return default_rubric(), f"The playbook {path.stem} cannot be used ({exc}); grading with the default."
 
 
+def named_rubric(dirs: DataDir, name: str) -> tuple[Rubric, str | None]:
+    """The saved playbook ``name`` (a file name, as a session keeps it), or the default and why not."""
+    path = dirs.playbooks / Path(name).name
+    try:
+        return load_rubric(path), None
+    except RubricError as exc:
+        return default_rubric(), f"The playbook {path.stem} cannot be used ({exc}); grading with the default."
+
+
 def file_name(name: str) -> str:
     """A playbook's file name from the name a trainer gives it."""
     stem = re.sub(r"[^\w\- ]+", "", name).strip().replace(" ", "-").lower()[:60]

@@ -82,13 +82,20 @@ class Practice:
         self._session_id: int | None = None
 
     # --------------------------------------------------------------- grading
+    def rubric_for(self, session_id: int | None) -> "Rubric":
+        """The playbook an attempt is graded with: its session's, else the one chosen in Settings."""
+        session = self.services.sessions.get(session_id) if session_id is not None else None
+        return self.services.rubric_named(session.playbook if session else None)
+
     def grade_transcript(self, transcript: Transcript, rep: RepProfile, scenario: Scenario | None,
-                         prospect: Prospect | None = None, audio: Path | None = None) -> GradeResult:
-        """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for.
-        With the recording's ``audio``, how it sounded is measured too: the voice (core.voice) and how the
-        number came across (core.number_clarity)."""
+                         prospect: Prospect | None = None, audio: Path | None = None,
+                         session_id: int | None = None) -> GradeResult:
+        """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for,
+        graded with ``session_id``'s playbook. With the recording's ``audio``, how it sounded is measured
+        too: the voice (core.voice) and how the number came across (core.number_clarity)."""
         prospect = prospect or (scenario.prospect if scenario else Prospect())
-        result = grade(transcript, rep, prospect, self.services.rubric, scenario.target_s if scenario else None)
+        rubric = self.rubric_for(session_id)
+        result = grade(transcript, rep, prospect, rubric, scenario.target_s if scenario else None)
         if audio is None or not transcript.words:
             return result
         from voicemail_coach.audio.files import AudioFileError, read_samples
@@ -98,19 +105,20 @@ class Practice:
         except AudioFileError as exc:  # graded from its words alone; the file's problem is reported elsewhere
             log.warning("the voice was not measured: %s", exc)
             return result
-        result = with_voice(result, samples, rate, self.services.rubric)
+        result = with_voice(result, samples, rate, rubric)
         if not rep.phone:
             return result
-        return with_number_clarity(result, transcript, samples, rate, rep.phone, self.services.rubric)
+        return with_number_clarity(result, transcript, samples, rate, rep.phone, rubric)
 
-    def phone_checked(self, result: GradeResult, samples, rate: int, phone: str) -> GradeResult:
+    def phone_checked(self, result: GradeResult, samples, rate: int, phone: str,
+                      session_id: int | None = None) -> GradeResult:
         """``result`` with "Number survives the phone line": each reading of the number measured in it
         (its metrics) heard again through the phone line (speech.phone_check, core.number_on_phone).
         About half a second of decoding per reading, so the app runs it after the scorecard is shown."""
         from voicemail_coach.core.number_on_phone import ITEM, check, with_phone_checks
         from voicemail_coach.speech.phone_check import digits_through_line
 
-        rubric = self.services.rubric
+        rubric = self.rubric_for(session_id)
         readings = stored_readings(result.metrics)
         if ITEM not in rubric.delivery or not readings or not phone:
             return result
@@ -135,7 +143,7 @@ class Practice:
         except AudioFileError as exc:
             log.warning("the number was not heard through the phone line: %s", exc)
             return None
-        result = self.phone_checked(row.result(), samples, rate, phone)
+        result = self.phone_checked(row.result(), samples, rate, phone, row.session_id)
         if ITEM not in result.metrics:
             return None
         self.services.repo.replace_grade(attempt_id, result.to_dict())
@@ -150,7 +158,7 @@ class Practice:
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist."""
-        return self.grade_transcript(Transcript(list(words)), rep, scenario)
+        return self.grade_transcript(Transcript(list(words)), rep, scenario, session_id=self._session_id)
 
     def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
              audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None,
@@ -172,10 +180,11 @@ class Practice:
         return TouchPlan(attempt_id, (row.touch or 1) + 1, suggested_clock(previous_clock, promise),
                          previous_clock, result)
 
-    def grade_with_touch(self, result: GradeResult, plan: "TouchPlan | None") -> GradeResult:
+    def grade_with_touch(self, result: GradeResult, plan: "TouchPlan | None",
+                         session_id: int | None = None) -> GradeResult:
         if plan is None:
             return result
-        rubric = self.services.rubric
+        rubric = self.rubric_for(session_id)
         items = grade_touch(result, plan.previous, plan.previous_clock, plan.clock, rubric, rubric.touch)
         return with_touch_items(result, items, rubric.touch, rubric)
 
@@ -183,7 +192,8 @@ class Practice:
                    touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
         transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect())
-        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario, audio=Path(path)), touch)
+        result = self.grade_with_touch(
+            self.grade_transcript(transcript, rep, scenario, audio=Path(path), session_id=session_id), touch, session_id)
         copy = self.services.repo.files.new_path(Path(path))
         attempt_id = self.save(rep_id, scenario, result, transcript, copy, touch, session_id, copy_from=Path(path))
         return Attempt(attempt_id, result, transcript, copy, scenario.id if scenario else None)
@@ -275,7 +285,9 @@ class Practice:
             transcript = self.live.finish()
         finally:
             self.recorder = self.live = None
-        result = self.grade_with_touch(self.grade_transcript(transcript, rep, scenario, audio=take.path), self._touch)
+        result = self.grade_with_touch(
+            self.grade_transcript(transcript, rep, scenario, audio=take.path, session_id=self._session_id),
+            self._touch, self._session_id)
         attempt_id = self.save(rep_id, scenario, result, transcript, take.path, self._touch, self._session_id)
         marker.unlink(missing_ok=True)  # stored: no longer a take to recover
         warnings = list(take.warnings) + ([take.error] if take.error else [])

@@ -10,7 +10,7 @@ from pathlib import Path
 from voicemail_coach.core.rubric import Rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
 from voicemail_coach.paths import DataDir, resources_dir
-from voicemail_coach.playbook import active_rubric
+from voicemail_coach.playbook import active_rubric, named_rubric
 
 ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
 
@@ -25,6 +25,7 @@ class Services:
         self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"  # auto, moonshine or faster-whisper
         self.progress = progress  # called with (what, fraction) while a model is prepared
         self.notices: list[str] = []  # things the user must be told once (a database set aside, …)
+        self._named_rubrics: dict[str, Rubric] = {}
 
     @cached_property
     def repo(self):
@@ -89,8 +90,21 @@ class Services:
         return rubric
 
     def playbook_changed(self) -> None:
-        """Grade with the newly chosen playbook from the next attempt on."""
+        """Grade with the newly chosen (or edited) playbook from the next attempt on."""
         self.__dict__.pop("rubric", None)
+        self._named_rubrics.clear()
+
+    def rubric_named(self, name: str | None) -> Rubric:
+        """A saved playbook by file name (a session's), read once; the one in use for None."""
+        if not name:
+            return self.rubric
+        if name not in self._named_rubrics:
+            rubric, problem = named_rubric(self.dirs, name)
+            if problem:
+                log.warning(problem)
+                self.notices.append(problem)
+            self._named_rubrics[name] = rubric
+        return self._named_rubrics[name]
 
     @cached_property
     def transcriber(self):

@@ -127,6 +127,9 @@ def _export(services: Services, path: Path, attempt_ids: list[int] | None, sessi
             "reps": [k for k in (rep_key(r) for r in session.rep_ids) if k], "track": session.track,
             "exemplars": {sid: keys[aid] for sid, aid in session.exemplars.items() if aid in keys},
         }
+        rules = services.dirs.playbooks / session.playbook if session.playbook else None
+        if rules is not None and rules.is_file():  # the session's own checklist travels with it
+            manifest["session"]["playbook"] = {"name": rules.stem, "toml": rules.read_text(encoding="utf-8")}
     manifest["reps"] = list(reps.values())
     manifest["attempts"] = attempts
     check_export(manifest, audio_files)

@@ -139,7 +139,31 @@ def _store(services: Services, manifest: dict, audio: dict[str, Path], used: set
 def _import_session(services: Services, s: dict, rep_ids: dict[str, int], attempt_ids: dict[str, int]):
     store = services.sessions
     exemplars = {sid: attempt_ids[key] for sid, key in s.get("exemplars", {}).items() if key in attempt_ids}
+    rules = _keep_playbook(services, s["playbook"]) if s.get("playbook") else None
     session = Session(None, store.free_name(s["name"].strip()), int(s["pass_mark"]), rep_ids.get(s.get("trainer")),
-                      None, [rep_ids[r] for r in s["reps"]], list(s["track"]), exemplars)
+                      None, [rep_ids[r] for r in s["reps"]], list(s["track"]), exemplars, rules)
     counted = [aid for aid in attempt_ids.values() if aid not in exemplars.values()]
     return store.add(session, counted), session.name
+
+
+def _keep_playbook(services: Services, p: dict) -> str:
+    """The session's playbook saved among this machine's (the same file reused when it is already there,
+    never one of the same name overwritten); its file name."""
+    from voicemail_coach.core.rubric import RubricError
+    from voicemail_coach.playbook import file_name
+
+    folder = services.dirs.playbooks
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        base = file_name(p["name"]).removesuffix(".toml")
+    except RubricError:  # a name with nothing a file name can hold
+        base = "imported-playbook"
+    for n in range(1, 1000):
+        name = f"{base}.toml" if n == 1 else f"{base}-{n}.toml"
+        path = folder / name
+        if not path.exists():
+            path.write_text(p["toml"], encoding="utf-8")
+            return name
+        if path.read_text(encoding="utf-8") == p["toml"]:
+            return name
+    raise BundleError("too many playbooks of that name in this data folder")

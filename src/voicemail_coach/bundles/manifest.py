@@ -16,6 +16,7 @@ MAX_BUNDLE_BYTES = limits.BUNDLE_BYTES  # the file, and all its audio unpacked
 MAX_AUDIO_BYTES = limits.AUDIO_BYTES  # one recording: what the app grades and saves, it also exports and imports
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ATTEMPTS = 5000
+MAX_PLAYBOOK_CHARS = 1_000_000  # the default playbook is under 20 kB
 MAX_PACKING = 50  # audio is stored, not compressed: a member unpacking to 50× its packed size is a zip bomb
 AUDIO_NAME = re.compile(r"audio/(\d{1,6})\.(wav|flac|ogg|mp3)")
 SCENARIO_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
@@ -162,6 +163,8 @@ def validate_manifest(m) -> None:
               all(isinstance(t, str) and SCENARIO_ID.fullmatch(t) for t in s["track"]), "bad scenario track")
         need(isinstance(s.get("exemplars", {}), dict) and
               all(k in s["track"] and _known(v, keys) for k, v in s.get("exemplars", {}).items()), "bad exemplars")
+        if s.get("playbook") is not None:
+            _playbook(s["playbook"])
 
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -222,3 +225,19 @@ def read_bundle(path: Path) -> dict:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise BundleError(f"{path.name} is damaged: {exc}") from None
     return manifest
+
+
+def _playbook(p) -> None:
+    """A session's playbook: a name and TOML that grades (checked as the playbook editor checks it)."""
+    import tomllib
+
+    from voicemail_coach.core.rubric import RubricError
+    from voicemail_coach.playbook import check
+
+    need(isinstance(p, dict), "the session's playbook must be an object")
+    need(bool(_text(p.get("name"), "playbook name", limits.NAME_CHARS).strip()), "the session's playbook has no name")
+    text = _text(p.get("toml"), "playbook", MAX_PLAYBOOK_CHARS)
+    try:
+        check(tomllib.loads(text), named=False)
+    except (tomllib.TOMLDecodeError, RubricError) as exc:
+        need(False, f"the session's playbook cannot grade ({exc})")

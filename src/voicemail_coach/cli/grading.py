@@ -72,7 +72,7 @@ def cmd_grade(args) -> int:
     else:
         transcript = Transcript.from_text(text_input(args.transcript, args.text, "voicemail"))
     t0 = time.perf_counter()
-    result = practice.grade_transcript(transcript, rep, scenario, prospect, audio=args.audio)
+    result = practice.grade_transcript(transcript, rep, scenario, prospect, audio=args.audio, session_id=session_id)
     timings["grade_s"] = round(time.perf_counter() - t0, 4)
     if args.phone_line:
         if args.audio is None:
@@ -80,7 +80,7 @@ def cmd_grade(args) -> int:
         from voicemail_coach.audio.files import read_samples
 
         t0 = time.perf_counter()
-        result = practice.phone_checked(result, *read_samples(args.audio), rep.phone)
+        result = practice.phone_checked(result, *read_samples(args.audio), rep.phone, session_id)
         timings["phone_line_s"] = round(time.perf_counter() - t0, 3)
     out = result.to_dict()
     out["timings"] = timings

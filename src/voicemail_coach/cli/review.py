@@ -36,6 +36,7 @@ def add_parsers(sub, common) -> None:
     c.add_argument("--scenario", action="append", required=True, help="a scenario id on the track (repeat, in order)")
     c.add_argument("--pass-mark", type=int, default=80)
     c.add_argument("--trainer", help="the trainer's rep profile name")
+    c.add_argument("--playbook", help="grade the session with this saved playbook (its name; default: the one in use)")
     ssub.add_parser("list", parents=[common], help="every session")
     sh = ssub.add_parser("show", parents=[common], help="a session's board")
     sh.add_argument("session", help="name or id")
@@ -159,7 +160,16 @@ def cmd_session(args) -> int:
         trainer = None
         if args.trainer:
             trainer = repo.rep_by_name(args.trainer) or repo.save_rep(RepProfile(args.trainer), make_active=False)
-        session = store.create(args.name, rep_ids, args.scenario, args.pass_mark, trainer.id if trainer else None)
+        playbook_file = None
+        if args.playbook:
+            from voicemail_coach.playbook import saved
+
+            found = {p.stem.lower(): p.name for p in saved(services.dirs)}
+            playbook_file = found.get(args.playbook.lower().removesuffix(".toml"))
+            if playbook_file is None:
+                raise CliError(f"there is no saved playbook '{args.playbook}' (saved: {', '.join(found) or 'none'})")
+        session = store.create(args.name, rep_ids, args.scenario, args.pass_mark, trainer.id if trainer else None,
+                               playbook_file)
         print(json.dumps({"id": session.id, "name": session.name}) if args.json
               else f"Created session #{session.id} “{session.name}”.")
         return 0

@@ -161,6 +161,7 @@ class Session:
     rep_ids: list[int] = field(default_factory=list)
     track: list[str] = field(default_factory=list)  # scenario ids, in order
     exemplars: dict[str, int] = field(default_factory=dict)  # scenario id -> attempt id
+    playbook: str | None = None  # the playbook file its attempts are graded with; None: the one in use
 
 
 @dataclass

@@ -143,6 +143,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX drills_rep ON drills(rep_id, part, id);
     """,
+    """
+    -- the playbook a session grades with: a file name in the data folder's playbooks, NULL for the default
+    ALTER TABLE sessions ADD COLUMN playbook TEXT;
+    """,
 ]
 
 

@@ -21,7 +21,7 @@ class SessionStore:
 
     @guarded
     def create(self, name: str, rep_ids: list[int], track: list[str], pass_mark: int = 80,
-               trainer_id: int | None = None) -> Session:
+               trainer_id: int | None = None, playbook: str | None = None) -> Session:
         name = name.strip()
         if not name:
             raise StorageError("a session needs a name")
@@ -35,8 +35,8 @@ class SessionStore:
             raise StorageError(f"there is already a session called “{name}”")
         with self.repo.transaction():
             session_id = self.conn.execute(
-                "INSERT INTO sessions(name, trainer_id, pass_mark) VALUES (?,?,?)", (name, trainer_id, pass_mark)
-            ).lastrowid
+                "INSERT INTO sessions(name, trainer_id, pass_mark, playbook) VALUES (?,?,?,?)",
+                (name, trainer_id, pass_mark, playbook)).lastrowid
             self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
                                   [(session_id, r) for r in dict.fromkeys(rep_ids)])
             self.conn.executemany("INSERT INTO session_track(session_id, position, scenario_id) VALUES (?,?,?)",
@@ -56,7 +56,8 @@ class SessionStore:
         ).fetchall()
         return Session(row["id"], row["name"], row["pass_mark"], row["trainer_id"], row["created_at"], reps,
                        [t["scenario_id"] for t in track_rows],
-                       {t["scenario_id"]: t["exemplar_id"] for t in track_rows if t["exemplar_id"] is not None})
+                       {t["scenario_id"]: t["exemplar_id"] for t in track_rows if t["exemplar_id"] is not None},
+                       row["playbook"])
 
     @guarded
     def find(self, key: str) -> Session | None:
@@ -107,9 +108,9 @@ class SessionStore:
         and count ``attempt_ids`` in it. Returns its id."""
         with self.repo.transaction():
             session_id = self.conn.execute(
-                "INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at) "
-                "VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
-                (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at)).lastrowid
+                "INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at, playbook) "
+                "VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), ?)",
+                (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at, s.playbook)).lastrowid
             self.conn.executemany("INSERT OR IGNORE INTO session_reps(session_id, rep_id) VALUES (?,?)",
                                   [(session_id, r) for r in s.rep_ids])
             self.conn.executemany(

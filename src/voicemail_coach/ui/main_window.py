@@ -197,7 +197,9 @@ class MainWindow(QMainWindow):
 
         self.playbook_dialog = PlaybookDialog(self.services, self.practice, self)
         self.playbook_dialog.exec()
-        self.statusBar().showMessage(f"Grading with: {self.services.rubric.name}", 6000)
+        rubric = self.services.rubric
+        self.page.live.set_labels({item_id: spec.label for item_id, spec in rubric.items.items()})
+        self.statusBar().showMessage(f"Grading with: {rubric.name}", 6000)
 
     def open_privacy(self) -> None:
         from voicemail_coach.ui.privacy_dialog import PrivacyDialog

@@ -253,15 +253,21 @@ class LiveChecklist(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         self.marks: dict[str, QLabel] = {}
+        self.texts: dict[str, QLabel] = {}
         for n, (item_id, label) in enumerate(labels):
             mark = QLabel("○")
             mark.setObjectName("liveMark")
             text = QLabel(label)
             grid.addWidget(mark, n, 0)
             grid.addWidget(text, n, 1)
-            self.marks[item_id] = mark
+            self.marks[item_id], self.texts[item_id] = mark, text
         grid.setColumnStretch(1, 1)
         self.reset()
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Another playbook was chosen: its labels."""
+        for item_id, text in self.texts.items():
+            text.setText(labels.get(item_id, text.text()))
 
     def reset(self) -> None:
         for item_id, mark in self.marks.items():

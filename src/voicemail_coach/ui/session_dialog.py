@@ -13,7 +13,7 @@ from voicemail_coach.core import limits
 
 class SessionDialog(QDialog):
     def __init__(self, reps: list[tuple[int, str]], scenarios: list[tuple[str, str]], trainer_id: int | None,
-                 parent=None):
+                 parent=None, playbooks: list[str] | None = None):
         super().__init__(parent)
         self.setWindowTitle("New onboarding session")
         self.setMinimumWidth(560)
@@ -35,6 +35,12 @@ class SessionDialog(QDialog):
         self.pass_mark.setValue(80)
         self.pass_mark.setSuffix(" / 100")
         form.addRow("Pass mark", self.pass_mark)
+        self.playbook = QComboBox()
+        self.playbook.addItem("The one in use (Settings ▸ Playbook…)", None)
+        for name in playbooks or []:
+            self.playbook.addItem(name.removesuffix(".toml"), name)
+        self.playbook.setToolTip("The checklist this session's attempts are graded with")
+        form.addRow("Playbook", self.playbook)
         root.addLayout(form)
 
         lists = QHBoxLayout()
@@ -101,13 +107,14 @@ class SessionDialog(QDialog):
         return [widget.item(i) for i in range(widget.count()) if widget.item(i).checkState() == Qt.Checked]
 
     def values(self) -> dict:
-        """name, trainer_id, pass_mark, reps: [(id or None for new, name)], track: [scenario ids]."""
+        """name, trainer_id, pass_mark, reps: [(id or None for new, name)], track: [scenario ids], playbook."""
         return {
             "name": self.name.text().strip(),
             "trainer_id": self.trainer.currentData(),
             "pass_mark": self.pass_mark.value(),
             "reps": [(i.data(Qt.UserRole), i.text()) for i in self._checked(self.reps)],
             "track": [i.data(Qt.UserRole) for i in self._checked(self.track)],
+            "playbook": self.playbook.currentData(),
         }
 
     def _accept(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from voicemail_coach.core.people import RepProfile
+from voicemail_coach.playbook import saved as saved_playbooks
 from voicemail_coach.storage import StorageError
 from voicemail_coach.ui import messages
 from voicemail_coach.ui.practice_page import PracticePage
@@ -88,14 +89,15 @@ class SessionsController(Controller):
         repo = self.services.repo
         reps = [(r.id, r.profile.name) for r in repo.reps()]
         dialog = SessionDialog(reps, [(s.id, s.title) for s in self.services.scenarios.scenarios],
-                               self.state.rep.id if self.state.rep else None, self.window)
+                               self.state.rep.id if self.state.rep else None, self.window,
+                               [p.name for p in saved_playbooks(self.services.dirs)])
         if not dialog.exec():
             return
         v = dialog.values()
         try:
             rep_ids = [rid if rid is not None else repo.save_rep(RepProfile(name), make_active=False).id
                        for rid, name in v["reps"]]
-            session = self.store.create(v["name"], rep_ids, v["track"], v["pass_mark"], v["trainer_id"])
+            session = self.store.create(v["name"], rep_ids, v["track"], v["pass_mark"], v["trainer_id"], v["playbook"])
         except StorageError as exc:
             messages.warning(self.window, "New session", str(exc))
             return

@@ -142,8 +142,9 @@ class SessionsView(QWidget):
         header.setSectionResizeMode(len(board.track), QHeaderView.ResizeToContents)
         passed_all = sum(board.passed(r) == len(board.track) for r, _ in board.reps)
         self.info.setText(
-            f"Trainer {trainer or '—'} · pass mark {session.pass_mark} · {passed_all} of {len(board.reps)} reps "
-            f"passed every scenario · the board updates as reps record.")
+            f"Trainer {trainer or '—'} · pass mark {session.pass_mark} · "
+            f"{'playbook ' + session.playbook.removesuffix('.toml') + ' · ' if session.playbook else ''}"
+            f"{passed_all} of {len(board.reps)} reps passed every scenario · the board updates as reps record.")
         if row >= 0:
             self.table.setCurrentCell(min(row, self.table.rowCount() - 1), min(col, self.table.columnCount() - 1))
         elif board.reps:
