@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import tomllib
 from PySide6.QtWidgets import QDialogButtonBox
 
 from voicemail_coach import playbook
+from voicemail_coach.corpus import load_corpus
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.rubric import RubricError
 from voicemail_coach.core.transcript import Transcript
@@ -103,8 +105,12 @@ def test_editing_previewing_and_saving_through_the_window(qtbot, tmp_path):
     assert save.isEnabled()
     # tried on the history before saving: the check-in attempt's score moves, the good one's does not
     dialog.run_preview()
-    qtbot.waitUntil(lambda: dialog.preview_label.text().startswith("On "), timeout=60_000)
-    assert "On 2 saved attempts: 1 score change" in dialog.preview_label.text()
+    qtbot.waitUntil(lambda: "saved attempts:" in dialog.preview_label.text(), timeout=120_000)
+    shown = dialog.preview_label.text()
+    assert "on 2 saved attempts: 1 score change" in shown
+    # the labelled corpus graded with both: a weight moves no label, so agreement stays as it is
+    now, edited = re.search(r"agrees with ([\d.]+)% of its (\d+) labels now, ([\d.]+)% edited", shown).group(1, 3)
+    assert now == edited and float(now) > 95
     save.click()
     assert services.rubric.name == "Winter class" and "Saved" in dialog.status.text()
     assert services.rubric.items["callback_time"].label == "Names the next call"
@@ -204,3 +210,15 @@ def test_the_command_line_creates_a_session_with_a_playbook(tmp_path):
     missing = cli("session", "create", "--name", "Spring", "--rep", "Ann Lee", "--scenario", "hotel-uniforms",
                   "--playbook", "summer")
     assert missing.returncode == 2 and "no saved playbook 'summer'" in missing.stderr and "winter-class" in missing.stderr
+
+
+def test_the_preview_shows_an_edit_that_breaks_an_item_on_the_labelled_corpus(tmp_path):
+    services = Services(tmp_path / "data")
+    data = playbook.default_data()
+    data["patterns"]["value"] = [r"\bnever said by anyone\b"]  # the value item can no longer pass
+    shown = Practice(services).preview_playbook(playbook.check(data, named=False))
+    assert shown.attempts == 0 and shown.corpus_labels >= 2000
+    assert shown.corpus_now == shown.corpus_labels  # the corpus's text labels and today's playbook agree
+    lost = shown.corpus_now - shown.corpus_edited
+    labelled_value_passes = sum(vm.labels.get("value", False) for vm in load_corpus())
+    assert lost == labelled_value_passes and "no saved attempts" in shown.summary()

@@ -200,7 +200,8 @@ class Practice:
 
     # ---------------------------------------------------------------- playbooks
     def preview_playbook(self, edited: "Rubric", limit: int = 1000) -> "Preview":
-        """The newest ``limit`` attempts graded from their words with the playbook in use and with ``edited``."""
+        """The newest ``limit`` attempts graded from their words with the playbook in use and with ``edited``,
+        and the labelled corpus against its labels."""
         from voicemail_coach.core.labels import attempt_labels
         from voicemail_coach.core.playbook_preview import Case, preview
 
@@ -219,7 +220,10 @@ class Practice:
             cases.append(Case(transcript, profiles.get(row.rep_id, RepProfile()),
                               scenario.prospect if scenario else Prospect(), scenario.target_s if scenario else None,
                               labels))
-        return preview(cases, self.services.rubric, edited)
+        from voicemail_coach.corpus import load_corpus
+
+        corpus = [Case(Transcript.from_text(vm.text), vm.rep, vm.prospect, None, vm.labels) for vm in load_corpus()]
+        return preview(cases, self.services.rubric, edited, corpus)
 
     # ---------------------------------------------------------- follow-up email
     def stored_attempt(self, attempt_id: int) -> tuple[SavedAttempt, GradeResult, RepProfile, Prospect]:

@@ -1,4 +1,5 @@
-"""The labelled voicemail corpus (tests/corpus/*.toml) and agreement counting."""
+"""The labelled corpus and agreement counting. The voicemails ship with the app (voicemail_coach.corpus,
+resources/corpus); the follow-up emails and later touches are the tests' own (tests/corpus)."""
 
 from __future__ import annotations
 
@@ -7,48 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.rubric import CONTENT_ITEMS
+from voicemail_coach.corpus import CORPUS_FILES, Voicemail, corpus_dir, load_corpus  # noqa: F401  (re-exported)
 
-CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
-
-
-@dataclass(frozen=True)
-class Voicemail:
-    id: str
-    rep: RepProfile
-    prospect: Prospect
-    text: str
-    labels: dict[str, bool]  # every contract item: should it pass?
-
-
-CORPUS_FILES = ("voicemails.toml", "voicemails-more.toml")
-
-
-def load_corpus(path: Path | None = None) -> list[Voicemail]:
-    """The labelled voicemails (or those of ``path``, e.g. a ``labels export`` of marked attempts).
-
-    An entry names a rep of reps.toml or carries ``rep_profile`` inline; items listed in
-    ``unlabelled`` carry no label and are left out of agreement counts.
-    """
-    reps = tomllib.loads((CORPUS_DIR / "reps.toml").read_text())
-    entries = []
-    for file in [path] if path else [CORPUS_DIR / name for name in CORPUS_FILES]:
-        if file.exists():
-            entries += tomllib.loads(file.read_text())["voicemail"]
-    out, seen = [], set()
-    for entry in entries:
-        unknown = (set(entry["fails"]) | set(entry.get("unlabelled", []))) - set(CONTENT_ITEMS)
-        if unknown:
-            raise ValueError(f"{entry['id']}: unknown items {sorted(unknown)}")
-        if entry["id"] in seen:
-            raise ValueError(f"{entry['id']}: the id is used twice")
-        seen.add(entry["id"])
-        rep = RepProfile(**(entry["rep_profile"] if "rep_profile" in entry else reps[entry["rep"]]))
-        prospect = Prospect(entry["prospect"], entry.get("prospect_company", ""))
-        labels = {item: item not in entry["fails"] for item in CONTENT_ITEMS if item not in entry.get("unlabelled", [])}
-        out.append(Voicemail(entry["id"], rep, prospect, entry["text"], labels))
-    return out
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"  # the emails and touches; the voicemails ship
 
 
 @dataclass

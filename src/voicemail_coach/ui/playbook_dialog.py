@@ -86,8 +86,8 @@ class PlaybookDialog(QDialog):
         layout.addWidget(self.preview_label)
         row = QHBoxLayout()
         self.preview_button = QPushButton("Try it on the history")
-        self.preview_button.setToolTip("Grade the saved attempts with this playbook and with the one in use: "
-                                       "what would change")
+        self.preview_button.setToolTip("Grade the saved attempts and the labelled corpus with this playbook and "
+                                       "with the one in use: what would change")
         row.addWidget(self.preview_button)
         self.default_button = QPushButton("Grade with the default")
         row.addWidget(self.default_button)
