@@ -39,6 +39,10 @@ def test_a_fast_or_quiet_reading_fails_with_its_reason_and_an_unexplained_loss_i
     assert fast.lost == (2,) and fast.reason == "fast"
     item = phone_item([fast], NUMBER, SPEC)
     assert not item.passed and not item.unsure and "last four digits" in item.tip and "too fast" in item.tip
+    nothing = check(NUMBER, "", reading(rate=5.0), CLARITY)
+    assert "On the phone, the number did not come through" in phone_item([nothing], NUMBER, SPEC).tip
+    two = check(NUMBER, "555", reading(rate=5.0), CLARITY)
+    assert "the first three digits and the last four digits did not" in phone_item([two], NUMBER, SPEC).tip
     quiet = check(NUMBER, "2143390", reading(db=-12.0), CLARITY)
     assert quiet.reason == "quiet" and "area code" in phone_item([quiet], NUMBER, SPEC).tip
     together = check(NUMBER, "5552143", reading(pauses=0), CLARITY)

@@ -98,7 +98,7 @@ def phone_item(checks: list[PhoneCheck], number: str, spec: dict) -> ItemResult:
     lost = [(n, c) for n, c in enumerate(checks) if c.lost]
     if lost:
         n, c = next(((n, c) for n, c in lost if c.reason != "swallowed"), lost[0])
-        group = " and ".join(names[g] if g < len(names) else "some digits" for g in c.lost)
+        group = _said(c.lost, names)
         which = "first" if n == 0 else "second" if n == 1 else "next"
         item.passed = False
         item.tip = spec["tip_" + c.reason].format(group=group, which=which, at=mmss(c.start),
@@ -111,6 +111,14 @@ def phone_item(checks: list[PhoneCheck], number: str, spec: dict) -> ItemResult:
     item.evidence = f"every digit came through the line ({len(checks)} reading{'s' * (len(checks) != 1)})"
     item.start, item.end = checks[0].start, checks[0].end
     return item
+
+
+def _said(lost: tuple[int, ...], names: tuple[str, ...]) -> str:
+    """The lost groups in words: "the area code", "the first three and the last four digits", "the number"."""
+    if len(lost) >= len(names):
+        return "the number"
+    parts = [names[g] if g < len(names) else "some digits" for g in lost]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def with_phone_checks(result: GradeResult, checks: list[PhoneCheck], number: str, rubric: Rubric) -> GradeResult:
