@@ -21,7 +21,8 @@ PINK_DB = -26.0
 
 
 def _sox(*args: str) -> None:
-    subprocess.run(["sox", *args], check=True, capture_output=True, timeout=600)
+    # -R: dither and noise seeded the same every run, so the same message degrades to the same audio
+    subprocess.run(["sox", "-R", *args], check=True, capture_output=True, timeout=600)
 
 
 def _rms(x: np.ndarray) -> float:
