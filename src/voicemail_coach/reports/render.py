@@ -11,13 +11,14 @@ import io
 
 from voicemail_coach.core.labels import mark_note
 from voicemail_coach.core.number_clarity import stored_readings
-from voicemail_coach.core.voice import stored_voice
 from voicemail_coach.core.progress import ItemRate
+from voicemail_coach.core.rubric import DELIVERY_ITEMS, OPTIONAL_DELIVERY_ITEMS
 from voicemail_coach.core.transcript import mmss
+from voicemail_coach.core.voice import stored_voice
 from voicemail_coach.reports.build import AttemptCard, RepReport, SessionReport
 
 GREEN, AMBER, RED, GREY = "#16a34a", "#b45309", "#dc2626", "#6b7280"
-DELIVERY = ("length", "pace", "fillers")
+DELIVERY = frozenset(DELIVERY_ITEMS + OPTIONAL_DELIVERY_ITEMS)  # measures, not the rep's words: no quotes
 
 
 def _item_ids(rates: list[ItemRate]) -> list[str]:
