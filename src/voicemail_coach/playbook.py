@@ -4,6 +4,7 @@ one's file name is kept in ``playbooks/active``). core/rubric.py parses them; it
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from functools import lru_cache
@@ -57,12 +58,7 @@ def choose(dirs: DataDir, path: Path | None) -> None:
 def active_rubric(dirs: DataDir) -> tuple[Rubric, str | None]:
     """The rubric to grade with, and why the chosen playbook could not be used (then the default's)."""
     path = active_path(dirs)
-    if path is None:
-        return default_rubric(), None
-    try:
-        return load_rubric(path), None
-    except RubricError as exc:
-        return default_rubric(), f"The playbook {path.stem} cannot be used ({exc}); grading with the default."
+    return (default_rubric(), None) if path is None else named_rubric(dirs, path.name)
 
 
 def named_rubric(dirs: DataDir, name: str) -> tuple[Rubric, str | None]:
@@ -85,8 +81,6 @@ def file_name(name: str) -> str:
 def check(data: dict, named: bool = True) -> Rubric:
     """``data`` as a rubric, or RubricError saying where and why it cannot grade: anything the parser
     refuses, a weight or band that is not a number of 0 or more, and (``named``) a missing name."""
-    import copy
-
     for table in ("items", "delivery"):
         for item_id, spec in data.get(table, {}).items():
             if isinstance(spec.get("weight"), bool) or not isinstance(spec.get("weight"), (int, float)) \

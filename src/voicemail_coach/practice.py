@@ -80,6 +80,7 @@ class Practice:
         self._context: tuple[int | None, RepProfile, Scenario | None] | None = None
         self._touch: TouchPlan | None = None
         self._session_id: int | None = None
+        self._take_rubric: "Rubric | None" = None  # the playbook the take being recorded is graded with
 
     # --------------------------------------------------------------- grading
     def rubric_for(self, session_id: int | None) -> "Rubric":
@@ -157,8 +158,11 @@ class Practice:
         return self.services.load_transcriber().transcribe_audio(audio, hints(rep, prospect))
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
-        """Grade what has been heard so far, for the live checklist."""
-        return self.grade_transcript(Transcript(list(words)), rep, scenario, session_id=self._session_id)
+        """Grade what has been heard so far, for the live checklist (on the window's thread: the take's
+        playbook was looked up once, at start)."""
+        prospect = scenario.prospect if scenario else Prospect()
+        return grade(Transcript(list(words)), rep, prospect, self._take_rubric or self.services.rubric,
+                     scenario.target_s if scenario else None)
 
     def save(self, rep_id: int | None, scenario: Scenario | None, result: GradeResult, transcript: Transcript,
              audio: Path | None, touch: "TouchPlan | None" = None, session_id: int | None = None,
@@ -270,6 +274,7 @@ class Practice:
         self._context = (rep_id, rep, scenario)
         self._touch = touch
         self._session_id = session_id
+        self._take_rubric = self.rubric_for(session_id)
         try:
             self.recorder.start()
         except Exception:

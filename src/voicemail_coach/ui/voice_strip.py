@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import log2
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -77,8 +79,6 @@ class VoiceStrip(QWidget):
             median = self.voice.pitch_median_hz
 
             def pitch_y(hz: float) -> float:
-                from math import log2
-
                 st = max(-SPAN_ST / 2, min(SPAN_ST / 2, 12 * log2(hz / median)))
                 return lane / 2 - st / SPAN_ST * (lane - 4)
 
