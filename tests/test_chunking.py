@@ -65,8 +65,8 @@ def test_a_voice_without_long_pauses_is_still_cut(spoken):
     """flite's voices run phrases together; breaths keep its chunks near the target."""
     audio = spoken[0]
     chunks = file_chunks(audio)
-    assert len(chunks) >= 3
-    assert all((c.end - c.start) / S <= MAX_CHUNK_S for c in chunks)
+    assert len(chunks) >= 2  # 29 s of speech with no pause the VAD calls one
+    assert all(1.0 <= (c.end - c.start) / S <= MAX_CHUNK_S for c in chunks)
     assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:]))
     assert len(speech_spans(audio)) >= 3
 
@@ -99,3 +99,35 @@ def test_speculated_chunks_are_the_final_ones_when_the_rep_stops_after_a_pause(s
             guessed_any += bool(guessed)
             assert closed + guessed == file_chunks(audio)
     assert guessed_any >= 3  # (the others were closed as ordinary chunks already)
+
+
+def test_the_end_of_the_speech_is_not_cut_off_as_a_sliver(spoken):
+    """The quiet as the last word fades is not a breath: a chunk of it alone would be decoded (and
+    could be misheard) on its own, and its place moves as silence arrives, so the chunks guessed
+    when the rep fell silent would not be the ones made at stop."""
+    for speech in spoken:
+        for quiet in (0.3, 0.6, 1.0):
+            audio = np.concatenate([speech, np.zeros(int(quiet * S), dtype=np.float32)])
+            final = file_chunks(audio)
+            assert all(b.start - a.end > 0 or b.end - b.start >= 0.8 * S for a, b in zip(final, final[1:]))
+            planner = ChunkPlanner()
+            planner.extend(audio)
+            closed = planner.advance()
+            assert closed + planner.speculate() == final
+
+
+def test_speech_through_a_telephone_band_is_all_kept(audio_cache):
+    """Silero is less sure of speech with no fundamental below 300 Hz: none of it may be dropped."""
+    from tests.support.corpus import load_corpus
+    from tests.support.degrade import degraded
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+
+    corpus = {v.id: v for v in load_corpus()}
+    for vm_id, voice in (("missing-email-02", 3), ("checkin-03", 7), ("strong-04", 3)):  # flite kal, awb
+        clean = synthesize(corpus[vm_id].text, audio_cache, voice=voice)
+        covered = {}
+        for condition in ("clean", "phone"):
+            audio = load_for_speech(degraded(clean, condition, []))
+            covered[condition] = sum(c.end - c.start for c in file_chunks(audio)) / len(audio)
+        assert covered["phone"] >= 0.9 * covered["clean"], (vm_id, covered)

@@ -19,7 +19,9 @@ SAMPLE_RATE = 16000
 WINDOW = 512  # Silero's window: 32 ms
 STEP_WINDOWS = 16  # decisions are taken every 16 windows (0.512 s) of audio
 STEP = WINDOW * STEP_WINDOWS
-THRESHOLD, NEG_THRESHOLD = 0.5, 0.35
+# Lower than Silero's usual 0.5 / 0.35: speech that came through a telephone band (no fundamental
+# below 300 Hz) gets probabilities of 0.2 to 0.4 from it, and whole sentences were left undecoded.
+THRESHOLD, NEG_THRESHOLD = 0.2, 0.1
 MIN_SPEECH_S = 0.25
 MIN_PAUSE_S = 0.35  # a pause this long is a place the audio may be cut
 TARGET_CHUNK_S = 8.0  # cut at the first pause after this much audio
@@ -29,6 +31,7 @@ PAD_S = 0.2
 
 FRAME = 480  # 30 ms, for the breath detector
 QUIET_FRAMES = 4  # 120 ms of near-silence is a breath between phrases
+MIN_AFTER_BREATH_S = 0.8  # a breath closer than this to the end of the speech is its end, not a breath
 CONTEXT_FRAMES = 33  # about one second either side sets what "quiet" means here
 
 
@@ -115,8 +118,10 @@ def split_at_breaths(audio: np.ndarray, spans: list[Span], available: int, final
             out.append(span)
             continue
         start = span.start
+        # once the speech has ended, the quiet as it ends is not a place to cut: that would leave a sliver
+        last = span.end if span.open else span.end - int(MIN_AFTER_BREATH_S * SAMPLE_RATE)
         for cut in _breaths(audio, span.start, span.end, available if not final else len(audio), final):
-            if cut - start >= SAMPLE_RATE:  # no sliver chunks
+            if cut - start >= SAMPLE_RATE and cut <= last:  # no sliver chunks
                 out.append(Span(start, cut, soft=True))
                 start = cut
         out.append(Span(start, span.end, open=span.open))
