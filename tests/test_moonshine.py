@@ -184,6 +184,40 @@ def test_more_readings_try_every_tail_and_keep_the_most_confident(audio_cache):
     assert confidence(best) >= confidence(one)
 
 
+def test_a_phrase_said_over_and_over_is_a_loop():
+    assert moonshine._looping([7, 8, 9, 10] * 3)  # "5:00, 5:00, 5:00,"
+    assert moonshine._looping(list(range(20, 33)) * 3 + [5])  # a whole sentence, three times
+    assert moonshine._looping([4] * 5) and moonshine._looping([4, 6] * 5)
+    assert not moonshine._looping([4, 6] * 4)  # "five, five, five, five": a number may do that
+    assert not moonshine._looping([7, 8, 9, 10] * 2 + list(range(40, 60)))
+
+
+def test_a_chunk_that_loops_in_every_reading_is_read_in_halves(audio_cache):
+    """This message's last chunk ("I'll call you on Friday at one, 555-410-9036.") reads as "5:00, 5:00,
+    5:00, …" whatever silence follows it; its two halves, read apart, give the number."""
+    from tests.support.corpus import load_corpus
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.core.numbers import digit_runs
+    from voicemail_coach.core.transcript import Transcript
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.speech.chunking import file_chunks
+
+    n, vm = next((n, v) for n, v in enumerate(load_corpus()) if v.id == "mixed-more-12")
+    whole = load_for_speech(synthesize(vm.text, audio_cache, voice=n))
+    last = file_chunks(whole)[-1]
+    audio = whole[last.start : last.end]
+    t = moonshine.MoonshineTranscriber(DataDir().cache)
+    t.load()
+    t.readings = len(moonshine.TAIL_PADS)
+    tokens, _probs, _encoded = t._steady_decode(audio)
+    assert moonshine._looping(tokens)  # every reading loops
+    words = t.transcribe(audio, offset=last.start / 16000)
+    assert not moonshine._looping([hash(w.text) for w in words])
+    assert any("4109036" in run.digits for run in digit_runs(Transcript(words).tokens))
+    assert all(last.start / 16000 <= w.start <= w.end <= last.end / 16000 + 0.01 for w in words)
+
+
 def test_a_number_heard_in_part_over_a_phone_line_is_listened_to_again(audio_cache):
     """Over the phone line the first reading of this message turns "five, five, five" into words; the
     second listen hears the digits, keeps every digit first heard, and leaves the other words alone."""

@@ -26,6 +26,7 @@ MUSIC = frozenset("\u266a\u266b\u266c")  # ♪ ♫ ♬
 TAIL_PADS = (SAMPLE_RATE // 10, SAMPLE_RATE * 3 // 10, 0)  # silence after a chunk, first choice first
 MIN_TOKENS_PER_SECOND = 1.5  # fewer means the decoder stopped early (speech runs at 3-5 tokens a second)
 CONFIDENT = -0.3  # mean token log-probability below which a reading is tried again (good ones: -0.1 to -0.25)
+SPLIT_MIN_S = 2.0  # a chunk no reading makes sense of is read again in halves no shorter than this
 READINGS = 1  # tails always decoded before a confident reading is accepted (more: steadier, slower)
 
 
@@ -77,14 +78,24 @@ class Encoded(NamedTuple):
     hidden: np.ndarray
 
 
-def _looping(tokens: list[int], run: int = 5) -> bool:
-    """The same token, or the same two tokens, repeated ``run`` times running."""
-    for width in (1, 2):
-        for i in range(len(tokens) - width * run + 1):
+def _looping(tokens: list[int], run: int = 5, phrase_run: int = 3) -> bool:
+    """The same token, or the same two tokens, repeated ``run`` times running; or a longer phrase
+    (up to sixteen tokens: "5:00,", "I'll be able to make a video.") ``phrase_run`` times running."""
+    for width in range(1, 17):
+        times = run if width <= 2 else phrase_run
+        for i in range(len(tokens) - width * times + 1):
             unit = tokens[i : i + width]
-            if all(tokens[i + k * width : i + (k + 1) * width] == unit for k in range(1, run)):
+            if all(tokens[i + k * width : i + (k + 1) * width] == unit for k in range(1, times)):
                 return True
     return False
+
+
+def _quietest_middle(audio: np.ndarray, frame: int = SAMPLE_RATE * 3 // 25) -> int:
+    """The middle of the quietest 120 ms in the middle half of ``audio``: where to cut it in two."""
+    lo, hi = len(audio) // 4 // frame, 3 * len(audio) // 4 // frame
+    frames = audio[lo * frame : hi * frame].reshape(-1, frame)
+    quietest = int(np.argmin(np.mean(np.square(frames, dtype=np.float64), axis=1)))
+    return (lo + quietest) * frame + frame // 2
 
 
 def _release_freed_memory() -> None:
@@ -157,11 +168,17 @@ class MoonshineTranscriber(Transcriber):
             _release_freed_memory()  # the graphs' protobufs are gone; give their pages back
             self.load_seconds = time.perf_counter() - t0
 
-    def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float) -> list[Word]:
+    def _decode(self, audio: np.ndarray, hints: list[str] | None, offset: float, halves: int = 1) -> list[Word]:
         if len(audio) < SAMPLE_RATE // 10:
             return []
         hinted = self.hint_tokens(hints)
-        tokens, probs, encoded = self._steady_decode(audio.astype(np.float32, copy=False), hinted)
+        audio = audio.astype(np.float32, copy=False)
+        tokens, probs, encoded = self._steady_decode(audio, hinted)
+        if halves and len(audio) >= 2 * SPLIT_MIN_S * SAMPLE_RATE and not self._plausible(tokens, len(audio)):
+            # every reading looped or stopped early: the two halves, cut where it is quietest, read apart
+            cut = _quietest_middle(audio)
+            return (self._decode(audio[:cut], hints, offset, halves - 1)
+                    + self._decode(audio[cut:], hints, offset + cut / SAMPLE_RATE, halves - 1))
         if self.numbers_again:
             tokens, probs = self._listen_again_to_numbers(encoded, tokens, probs, hinted)
         known = len(self._token_bytes)
@@ -210,12 +227,16 @@ class MoonshineTranscriber(Transcriber):
                 encoded = Encoded(padded, self._encoder.run(None, {"input_values": padded[None, :]})[0])
                 tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden)
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
-            plausible = len(tokens) >= MIN_TOKENS_PER_SECOND * seconds and not _looping(tokens)
+            plausible = self._plausible(tokens, len(audio))
             if best is None or (plausible, confidence) > best[:2]:
                 best = (plausible, confidence, tokens, probs, encoded)
             if n >= self.readings and best[0] and best[1] >= CONFIDENT:
                 break
         return best[2], best[3], best[4]
+
+    @staticmethod
+    def _plausible(tokens: list[int], samples: int) -> bool:
+        return len(tokens) >= MIN_TOKENS_PER_SECOND * samples / SAMPLE_RATE and not _looping(tokens)
 
     def _listen_again_to_numbers(self, encoded: "Encoded", tokens: list[int], probs: list[float],
                                  hinted: list[list[int]]) -> tuple[list[int], list[float]]:
