@@ -26,6 +26,13 @@ def runs(text: str) -> list[str]:
         # digits the recognizer wrote as look-alike words, read as digits only inside the number
         ("five, five, five, four, one, no, nine, oh, three, six", "5554109036"),
         ("fine, fine, fine, two, one, four, three, three, nine, oh", "5552143390"),
+        # groups written as clock times, however short, when they follow one another
+        ("again, 5:5, 5:7, 3:6, 2:04, 4:00.", "555736204400"),
+        ("Thursday at 9:35, 5:52 for 8:7, 7:30.", "935552487730"),
+        # the "oh" that ends a number heard as "no" or "U"
+        ("five, five, five, two, one, four, three, three, nine, no.", "5552143390"),
+        ("three, five, five, five, two, four, eight, seven, seven, three, U..", "35552487730"),
+        ("555. 214. 339. 0.", "5552143390"),
     ],
 )
 def test_digit_runs(text, digits):
@@ -40,6 +47,15 @@ def test_look_alike_words_outside_a_number_stay_words():
 
 def test_short_numbers_are_not_runs():
     assert runs("We cut costs by 18% in 2 years, call Thursday at 10.") == []
+
+
+def test_clock_times_and_a_closing_no_stay_what_they_are():
+    assert runs("I'll call you at 9:35 or 10:15, no later.") == []
+    assert runs("Between 9:30 and 10:15 works.") == []
+    assert runs("We saved 2, no, 3 hours a week. No rush, you can call back.") == []
+    assert runs("Call 555-214-3390. No rush.") == ["5552143390"]  # a sentence away, not its last digit
+    assert runs("Call 555-214-3390, no rush.") == ["55521433900"]  # the window still finds the number
+    assert len(find_phone(Transcript.from_text("Call 555-214-3391, no rush.").tokens, "555-214-3391")) == 1
 
 
 @pytest.mark.parametrize(

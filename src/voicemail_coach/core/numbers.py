@@ -25,7 +25,11 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 # one, or as two or more in a row right before one ("fine, fine, fine, two, one, four").
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate": "8", "free": "3", "tree": "3",
                "fife": "5", "fine": "5", "nein": "9", "no": "0", "nought": "0"}
+# Zero as the recognizer sometimes writes the "oh" that ends a number ("three, three, nine, no."): trusted
+# only there, right after the digits of a number that is nearly complete.
+_FINAL_ZERO = {"no", "u"}
 _REPEATS = {"double": 2, "triple": 3}
+FULL_NUMBER = 10  # digits in a North American number: a run shorter than this may go on past a full stop
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class DigitRun:
     positions: tuple[int, ...]
 
 
-_CLOCKLIKE = re.compile(r"\d{1,2}:\d{2}")
+_CLOCKLIKE = re.compile(r"\d{1,2}:\d{1,2}")
 
 
 def _plain_digits(text: str) -> str | None:
@@ -47,7 +51,8 @@ def _plain_digits(text: str) -> str | None:
 
 
 def _clocklike_digits(text: str) -> str | None:
-    """ "5:52" — a recognizer sometimes writes digit groups as clock times; trusted only inside a run."""
+    """ "5:52", "5:5" — a recognizer sometimes writes digit groups as clock times; trusted only inside a
+    run, or where another such group or digits follow."""
     return text.replace(":", "") if _CLOCKLIKE.fullmatch(text) else None
 
 
@@ -115,13 +120,15 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
         text = tokens[first].text
         if digits:
             current.append(piece)
-        elif _clocklike_digits(text) and (current or (k + 1 < len(pieces) and pieces[k + 1][2])):
+        elif _clocklike_digits(text) and (current or _digits_next(tokens, pieces, k)):
             current.append((first, first, _clocklike_digits(text)))
         elif text in _HOMOPHONES and _inside_a_run(tokens, pieces, k, bool(current)):
             current.append((first, first, _HOMOPHONES[text]))
+        elif text in _FINAL_ZERO and current and current[-1][1] == first - 1 and _count(current) >= FULL_NUMBER - 4:
+            current.append((first, first, "0"))
         elif text in ("dash", "hyphen", "and", "dollars") and current and k + 1 < len(pieces) and pieces[k + 1][2]:
             continue
-        elif text == SENTENCE_BREAK and current and k + 1 < len(pieces) and pieces[k + 1][2] and len("".join(p[2] for p in current)) < min_digits:
+        elif text == SENTENCE_BREAK and current and _digits_next(tokens, pieces, k) and _count(current) < FULL_NUMBER:
             # "555. 214. 3390." — the recognizer sometimes ends a sentence inside a number
             continue
         else:
@@ -130,13 +137,22 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
     return runs
 
 
+def _count(pieces: list[tuple[int, int, str]]) -> int:
+    return sum(len(p[2]) for p in pieces)
+
+
+def _digits_next(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int) -> bool:
+    """Whether the piece after ``k`` holds digits, written plainly, as words or as a clock-like group."""
+    return k + 1 < len(pieces) and bool(pieces[k + 1][2] or _clocklike_digits(tokens[pieces[k + 1][0]].text))
+
+
 def _inside_a_run(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int, after_digit: bool) -> bool:
     """Whether the homophone at piece ``k`` reads as a digit: more homophones may follow, then a digit must;
     with no digit before it, it needs another homophone beside it."""
     n = k + 1
     while n < len(pieces) and not pieces[n][2] and tokens[pieces[n][0]].text in _HOMOPHONES:
         n += 1
-    return n < len(pieces) and bool(pieces[n][2]) and (after_digit or n - k >= 2)
+    return _digits_next(tokens, pieces, n - 1) and (after_digit or n - k >= 2)
 
 
 def phone_digits(phone: str) -> str:
