@@ -46,6 +46,10 @@ CASES = [
     # value: a concrete outcome, not a wish to connect
     ("We cut uniform costs by 18% for Seaside Inns.", "value", True, "cut"),
     ("Clinics like Cedar Medical shave ten minutes off every visit.", "value", True, "ten minutes"),
+    # a result counts the same whether the recognizer writes its figure in words or in digits
+    ("Prairie Federal kept two hundred accounts last quarter using our churn model.", "value", True, "accounts"),
+    ("Prairie Federal kept 200 accounts last quarter using our churn model.", "value", True, "200 accounts"),
+    ("We have 200 accounts in Ohio.", "value", False, None),
     ("We do uniforms for hotels and I'd like to connect.", "value", False, None),
     ("We're a leading provider of uniform solutions.", "value", False, None),
     ("We help companies like yours.", "value", False, None),
