@@ -7,6 +7,11 @@ clean speech, how often the live path and the file path grade alike. Usage:
 
     python benchmarks/grading_accuracy.py [--engine auto|moonshine|faster-whisper]
                                           [--conditions clean,office,phone] [--limit N] [--text-only] [--no-live]
+                                          [--transcripts DIR]
+
+With ``--transcripts DIR`` the file path's transcripts are kept in DIR (one JSON file a condition and
+engine) and read from there on the next run: a change to the grader is measured on the same words in
+seconds, without decoding the corpus again (times and the live comparison are then left out).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade
 from voicemail_coach.playbook import default_rubric
-from voicemail_coach.core.transcript import Transcript
+from voicemail_coach.core.transcript import Transcript, Word
 
 
 def hints_for(vm) -> list[str]:
@@ -86,7 +91,19 @@ def email_agreement() -> dict:
             "disagreements": misses}
 
 
-def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clean", live: bool = False) -> dict:
+def _saved_transcripts(folder: Path | None, condition: str, engine: str) -> tuple[Path | None, dict]:
+    """Transcripts decoded by an earlier run (``--transcripts``), by voicemail id."""
+    if folder is None:
+        return None, {}
+    path = folder / f"{engine}-{condition}.json"
+    if not path.exists():
+        return path, {}
+    saved = json.loads(path.read_text())
+    return path, {vid: Transcript([Word(*w) for w in t["words"]], duration=t["duration"]) for vid, t in saved.items()}
+
+
+def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clean", live: bool = False,
+                    transcripts: Path | None = None) -> dict:
     """Agreement on synthesized speech (``condition``: clean, office or phone); with ``live``, each
     message is also decoded on the live path (blocks of 100 ms, the worker looking in at uneven
     moments) and compared item by item with the file path."""
@@ -96,19 +113,26 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
 
     rubric = default_rubric()
     transcriber = create_transcriber(engine, cache_root=DataDir().cache)
-    transcriber.load()
+    saved_path, saved = _saved_transcripts(transcripts, condition, transcriber.label.replace(" ", "-"))
+    reuse = bool(saved) and all(vm.id in saved for vm in corpus)
+    live = live and not reuse
+    if not reuse:
+        transcriber.load()
     agreement = Agreement()
     rtfs, audio_seconds = [], 0.0
     same_items = compared = same_words = unsure = 0
     for n, vm in enumerate(corpus):
-        clean = synthesize(vm.text, audio_dir, voice=n)
-        chatter = [synthesize(corpus[(n + k) % len(corpus)].text, audio_dir, voice=n + 2 * k + 1) for k in (1, 2)]
-        audio = load_for_speech(degraded(clean, condition, chatter))
-        t0 = time.perf_counter()
-        transcript = transcriber.transcribe_audio(audio, hints_for(vm))
-        elapsed = time.perf_counter() - t0
-        rtfs.append(elapsed / transcript.duration)
-        audio_seconds += transcript.duration
+        if reuse:
+            transcript = saved[vm.id]
+        else:
+            clean = synthesize(vm.text, audio_dir, voice=n)
+            chatter = [synthesize(corpus[(n + k) % len(corpus)].text, audio_dir, voice=n + 2 * k + 1) for k in (1, 2)]
+            audio = load_for_speech(degraded(clean, condition, chatter))
+            t0 = time.perf_counter()
+            transcript = transcriber.transcribe_audio(audio, hints_for(vm))
+            rtfs.append((time.perf_counter() - t0) / transcript.duration)
+            saved[vm.id] = transcript
+        audio_seconds += transcript.duration or 0.0
         result = grade(transcript, vm.rep, vm.prospect, rubric)
         unsure += result.unconfirmed
         agreement.add(vm, result)
@@ -119,6 +143,10 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
                 (w.text, w.start, w.end) for w in transcript.words]
             same_items += sum(a.passed == b.passed for a, b in zip(live_result.items, result.items))
             compared += len(result.items)
+    if saved_path is not None and not reuse:
+        saved_path.parent.mkdir(parents=True, exist_ok=True)
+        saved_path.write_text(json.dumps({vid: {"duration": t.duration, "words": [
+            [w.text, w.start, w.end, w.probability] for w in t.words]} for vid, t in saved.items()}))
     out = agreement.to_dict()
     out["disagreements"] = [
         {"id": vid, "item": item, "label": want, "transcript": text} for vid, item, want, text in agreement.disagreements
@@ -126,9 +154,12 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     out["condition"] = condition
     out["engine"] = transcriber.label
     out["unsure_items"] = unsure
-    out["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
     out["audio_seconds"] = round(audio_seconds, 1)
-    out["real_time_factor"] = {"mean": round(statistics.mean(rtfs), 4), "max": round(max(rtfs), 4)}
+    if reuse:
+        out["transcripts_from"] = str(saved_path)
+    else:
+        out["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
+        out["real_time_factor"] = {"mean": round(statistics.mean(rtfs), 4), "max": round(max(rtfs), 4)}
     if live:
         out["live_vs_file"] = {"item_agreement": round(same_items / max(1, compared), 4), "items_compared": compared,
                                "identical_transcripts": same_words, "messages": len(corpus)}
@@ -143,6 +174,7 @@ def main() -> int:
     ap.add_argument("--text-only", action="store_true")
     ap.add_argument("--no-live", action="store_true", help="skip the live-vs-file comparison on clean speech")
     ap.add_argument("--audio-dir", type=Path, default=Path(tempfile.gettempdir()) / "voicemail-coach-corpus-audio")
+    ap.add_argument("--transcripts", type=Path, help="keep the decoded transcripts here and grade them again next time")
     args = ap.parse_args()
     corpus = load_corpus()
     if args.limit:
@@ -150,7 +182,8 @@ def main() -> int:
     report = {"voicemails": len(corpus), "text": text_agreement(corpus), "email": email_agreement()}
     if not args.text_only:
         report["audio"] = {
-            c: audio_agreement(corpus, args.engine, args.audio_dir, c, live=(c == "clean" and not args.no_live))
+            c: audio_agreement(corpus, args.engine, args.audio_dir, c, live=(c == "clean" and not args.no_live),
+                               transcripts=args.transcripts)
             for c in args.conditions.split(",")
         }
     json.dump(report, sys.stdout, indent=2)
