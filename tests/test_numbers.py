@@ -29,9 +29,12 @@ def runs(text: str) -> list[str]:
         # groups written as clock times, however short, when they follow one another
         ("again, 5:5, 5:7, 3:6, 2:04, 4:00.", "555736204400"),
         ("Thursday at 9:35, 5:52 for 8:7, 7:30.", "935552487730"),
+        ("Wednesday at 7:30. Again, 5:553027781.", "5553027781"),
+        ("Next Thursday at 9:00.55.58671200.", "9005558671200"),
         # the "oh" that ends a number heard as "no" or "U"
         ("five, five, five, two, one, four, three, three, nine, no.", "5552143390"),
         ("three, five, five, five, two, four, eight, seven, seven, three, U..", "35552487730"),
+        ("three, five, five, five, two, four, eight, seven, seven, three, you.", "35552487730"),
         ("555. 214. 339. 0.", "5552143390"),
     ],
 )
@@ -52,6 +55,7 @@ def test_short_numbers_are_not_runs():
 def test_clock_times_and_a_closing_no_stay_what_they_are():
     assert runs("I'll call you at 9:35 or 10:15, no later.") == []
     assert runs("Between 9:30 and 10:15 works.") == []
+    assert runs("Call me at 9:30, you and I can talk.") == []
     assert runs("We saved 2, no, 3 hours a week. No rush, you can call back.") == []
     assert runs("Call 555-214-3390. No rush.") == ["5552143390"]  # a sentence away, not its last digit
     assert runs("Call 555-214-3390, no rush.") == ["55521433900"]  # the window still finds the number

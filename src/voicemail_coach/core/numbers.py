@@ -27,7 +27,7 @@ _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate":
                "fife": "5", "fine": "5", "nein": "9", "no": "0", "nought": "0"}
 # Zero as the recognizer sometimes writes the "oh" that ends a number ("three, three, nine, no."): trusted
 # only there, right after the digits of a number that is nearly complete.
-_FINAL_ZERO = {"no", "u"}
+_FINAL_ZERO = {"no", "u", "you"}
 _REPEATS = {"double": 2, "triple": 3}
 FULL_NUMBER = 10  # digits in a North American number: a run shorter than this may go on past a full stop
 
@@ -41,7 +41,7 @@ class DigitRun:
     positions: tuple[int, ...]
 
 
-_CLOCKLIKE = re.compile(r"\d{1,2}:\d{1,2}")
+_CLOCKLIKE = re.compile(r"\d{1,2}:\d+")
 
 
 def _plain_digits(text: str) -> str | None:
@@ -51,8 +51,8 @@ def _plain_digits(text: str) -> str | None:
 
 
 def _clocklike_digits(text: str) -> str | None:
-    """ "5:52", "5:5" — a recognizer sometimes writes digit groups as clock times; trusted only inside a
-    run, or where another such group or digits follow."""
+    """ "5:52", "5:5", "9:005558671200" — a recognizer sometimes writes digit groups as clock times;
+    trusted inside a run, where another such group or digits follow, or when it holds a number's worth."""
     return text.replace(":", "") if _CLOCKLIKE.fullmatch(text) else None
 
 
@@ -120,7 +120,8 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
         text = tokens[first].text
         if digits:
             current.append(piece)
-        elif _clocklike_digits(text) and (current or _digits_next(tokens, pieces, k)):
+        elif _clocklike_digits(text) and (current or _digits_next(tokens, pieces, k)
+                                          or len(_clocklike_digits(text)) >= min_digits):
             current.append((first, first, _clocklike_digits(text)))
         elif text in _HOMOPHONES and _inside_a_run(tokens, pieces, k, bool(current)):
             current.append((first, first, _HOMOPHONES[text]))
