@@ -29,6 +29,7 @@ _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate":
 # only there, right after the digits of a number that is nearly complete.
 _FINAL_ZERO = {"no", "u", "you"}
 _REPEATS = {"double": 2, "triple": 3}
+LOCAL_NUMBER = 7  # digits in a number said without its area code; no clock time holds as many
 FULL_NUMBER = 10  # digits in a North American number: a run shorter than this may go on past a full stop
 
 
@@ -121,7 +122,7 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
         if digits:
             current.append(piece)
         elif _clocklike_digits(text) and (current or _digits_next(tokens, pieces, k)
-                                          or len(_clocklike_digits(text)) >= min_digits):
+                                          or len(_clocklike_digits(text)) >= LOCAL_NUMBER):
             current.append((first, first, _clocklike_digits(text)))
         elif text in _HOMOPHONES and _inside_a_run(tokens, pieces, k, bool(current)):
             current.append((first, first, _HOMOPHONES[text]))
