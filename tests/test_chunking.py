@@ -131,3 +131,18 @@ def test_speech_through_a_telephone_band_is_all_kept(audio_cache):
             audio = load_for_speech(degraded(clean, condition, []))
             covered[condition] = sum(c.end - c.start for c in file_chunks(audio)) / len(audio)
         assert covered["phone"] >= 0.9 * covered["clean"], (vm_id, covered)
+
+
+def test_a_pause_is_judged_against_the_speech_around_it():
+    from voicemail_coach.speech.chunking import WINDOW, spans_from_probs
+
+    def spans(*runs):  # (probability, seconds) runs -> spans in seconds
+        probs = np.concatenate([np.full(int(s * S / WINDOW), p, dtype=np.float32) for p, s in runs])
+        return [(round(x.start / S, 1), round(x.end / S, 1)) for x in spans_from_probs(probs, len(probs) * WINDOW, True)]
+
+    # clear speech: a half-second dip to 0.25 is a pause between phrases, as with Silero's usual thresholds
+    assert len(spans((0.99, 3), (0.25, 0.5), (0.99, 3))) == 2
+    # speech through a telephone band, heard at 0.3: kept, and its dips to 0.15 are not pauses
+    assert len(spans((0.01, 1), (0.3, 3), (0.15, 0.3), (0.3, 3), (0.01, 1))) == 1
+    # and its real pauses still are
+    assert len(spans((0.3, 3), (0.02, 0.6), (0.3, 3))) == 2
