@@ -22,7 +22,8 @@ STEP = WINDOW * STEP_WINDOWS
 # Speech starts lower than Silero's usual 0.5: speech that came through a telephone band (no fundamental
 # below 300 Hz) gets probabilities of 0.2 to 0.4 from it, and whole sentences went undecoded. Once a span
 # has begun, what counts as speech going on (and as its end) is a share of the span's own peak: 0.5 and
-# 0.35 for clear speech, as usual, so the pauses between its phrases are still heard.
+# 0.35 for clear speech, as usual, so the pauses between its phrases are still heard. The next span, too,
+# must reach half the last one's peak: a voice the detector is sure of is not restarted by sounds it is not.
 THRESHOLD, NEG_THRESHOLD = 0.2, 0.1
 SPEECH_SHARE, END_SHARE = 0.5, 0.35
 MIN_SPEECH_S = 0.25
@@ -88,7 +89,7 @@ def spans_from_probs(probs: np.ndarray, total: int, final: bool) -> list[Span]:
     triggered, start, temp_end, peak = False, 0, 0, 0.0
     for i, p in enumerate(probs):
         pos = i * WINDOW
-        if p >= max(THRESHOLD, SPEECH_SHARE * peak):
+        if p >= max(THRESHOLD, SPEECH_SHARE * peak):  # (peak: this span's, or the last one's until it starts)
             temp_end = 0
             if not triggered:
                 triggered, start, peak = True, pos, 0.0
