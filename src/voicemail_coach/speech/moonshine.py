@@ -219,7 +219,6 @@ class MoonshineTranscriber(Transcriber):
         tokens on average, far too few words for the audio, a token looping) the other tails are
         tried too and the most confident plausible reading is kept.
         """
-        seconds = len(audio) / SAMPLE_RATE
         best: tuple[bool, float, list[int], list[float], Encoded] | None = None
         for n, pad in enumerate(TAIL_PADS, start=1):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
