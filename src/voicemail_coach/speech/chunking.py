@@ -248,7 +248,8 @@ class ChunkPlanner:
         vad.feed(self.audio[self.boundary : self.boundary + whole])
         total = self.boundary + whole
         quiet = int(PAD_S * SAMPLE_RATE) // WINDOW + 1
-        if len(vad.probs) < quiet or bool((vad.probs[-quiet:] >= NEG_THRESHOLD).any()):
+        recent = vad.probs[-quiet * 15 :]  # about three seconds: the speech that just ended sets what quiet is
+        if len(vad.probs) < quiet or bool((recent[-quiet:] >= max(NEG_THRESHOLD, END_SHARE * float(recent.max()))).any()):
             return []  # still speaking, or only just stopped
         spans = self._spans(total, final=True, probs=vad.probs)
         return self._shifted(spans, total, final=True) if spans else []
