@@ -11,7 +11,7 @@ clean speech, how often the live path and the file path grade alike. Usage:
 
 With ``--transcripts DIR`` the file path's transcripts are kept in DIR (one JSON file a condition and
 engine) and read from there on the next run: a change to the grader is measured on the same words in
-seconds, without decoding the corpus again (times and the live comparison are then left out).
+seconds, and only voicemails new to the corpus are decoded (times and the live comparison cover those).
 """
 
 from __future__ import annotations
@@ -114,15 +114,15 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     rubric = default_rubric()
     transcriber = create_transcriber(engine, cache_root=DataDir().cache)
     saved_path, saved = _saved_transcripts(transcripts, condition, transcriber.label.replace(" ", "-"))
-    reuse = bool(saved) and all(vm.id in saved for vm in corpus)
-    live = live and not reuse
-    if not reuse:
+    reused = sum(vm.id in saved for vm in corpus)
+    if reused < len(corpus):
         transcriber.load()
     agreement = Agreement()
     rtfs, audio_seconds = [], 0.0
     same_items = compared = same_words = unsure = 0
     for n, vm in enumerate(corpus):
-        if reuse:
+        decoded = vm.id not in saved
+        if not decoded:
             transcript = saved[vm.id]
         else:
             clean = synthesize(vm.text, audio_dir, voice=n)
@@ -136,14 +136,14 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
         result = grade(transcript, vm.rep, vm.prospect, rubric)
         unsure += result.unconfirmed
         agreement.add(vm, result)
-        if live:
+        if live and decoded:
             heard = streamed(transcriber, audio, hints_for(vm), seed=n)
             live_result = grade(heard, vm.rep, vm.prospect, rubric)
             same_words += [(w.text, w.start, w.end) for w in heard.words] == [
                 (w.text, w.start, w.end) for w in transcript.words]
             same_items += sum(a.passed == b.passed for a, b in zip(live_result.items, result.items))
             compared += len(result.items)
-    if saved_path is not None and not reuse:
+    if saved_path is not None and reused < len(corpus):
         saved_path.parent.mkdir(parents=True, exist_ok=True)
         saved_path.write_text(json.dumps({vid: {"duration": t.duration, "words": [
             [w.text, w.start, w.end, w.probability] for w in t.words]} for vid, t in saved.items()}))
@@ -155,14 +155,15 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     out["engine"] = transcriber.label
     out["unsure_items"] = unsure
     out["audio_seconds"] = round(audio_seconds, 1)
-    if reuse:
+    if reused:
         out["transcripts_from"] = str(saved_path)
-    else:
+        out["transcripts_reused"] = reused
+    if rtfs:
         out["model_load_s"] = round(transcriber.load_seconds or 0.0, 3)
         out["real_time_factor"] = {"mean": round(statistics.mean(rtfs), 4), "max": round(max(rtfs), 4)}
-    if live:
+    if live and compared:
         out["live_vs_file"] = {"item_agreement": round(same_items / max(1, compared), 4), "items_compared": compared,
-                               "identical_transcripts": same_words, "messages": len(corpus)}
+                               "identical_transcripts": same_words, "messages": len(rtfs)}
     return out
 
 

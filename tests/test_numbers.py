@@ -36,6 +36,15 @@ def runs(text: str) -> list[str]:
         ("three, five, five, five, two, four, eight, seven, seven, three, U..", "35552487730"),
         ("three, five, five, five, two, four, eight, seven, seven, three, you.", "35552487730"),
         ("555. 214. 339. 0.", "5552143390"),
+        # through a telephone band the f, s and z of "five", "six" and "zero" are gone
+        ("time, time, time, mate, six, seven, one, two, zero, zero", "5558671200"),
+        ("sign sign sign to 143390", "5552143390"),
+        ("5-times-times-for-1-0-9-0-3-6", "5554109036"),
+        ("five, five, five, four, one, nero, nine, nero, three, ticks", "5554109036"),
+        # one digit heard as a word in the middle of the number is a digit lost, not the end of it
+        ("Again, fine, fine, fine, Sam, three, six, two, zero, four, four.", "555362044"),
+        ("find, find, find, examine 362044", "555362044"),
+        ("five, five, five, two, one, salmon, three, three, nine, oh", "555213390"),
     ],
 )
 def test_digit_runs(text, digits):
@@ -46,6 +55,15 @@ def test_look_alike_words_outside_a_number_stay_words():
     assert runs("I'm calling for 555-214-3390.") == ["5552143390"]  # not 45552143390
     assert runs("No, 555-214-3390 is my cell, fine.") == ["5552143390"]
     assert runs("Talk to you soon, no rush, fine.") == []
+    assert runs("It's time to talk: two times a week, 5 times faster, sign up in 10 minutes.") == []
+
+
+def test_words_between_numbers_do_not_join_them():
+    assert runs("Call 555-214-3390 or try 555-302-7781.") == ["5552143390", "5553027781"]
+    assert runs("Call 555-214 today or tomorrow 3390.") == []  # two words end a number
+    assert runs("Between 10 and noon, 555-214-3390.") == ["5552143390"]
+    assert runs("It's fine, fine, fine, really, call at 3 or 4.") == []
+    assert runs("My number is 55. 7 7 8 1 again 5 5 5 3 2 7 7 8 1") == ["555327781"]  # not one 15-digit run
 
 
 def test_short_numbers_are_not_runs():
@@ -73,6 +91,8 @@ def test_clock_times_and_a_closing_no_stay_what_they_are():
         ("Call 555-214-3309.", 0),  # two digits swapped
         ("Call 555-219-7730.", 0),
         ("Call 1-555-214-3390.", 1),
+        ("Call fine, fine, fine, salmon, 2143390.", 1),  # a misheard digit is one digit lost
+        ("Call 555-219 sam 7730.", 0),  # still not the rep's number
     ],
 )
 def test_find_phone(text, count):

@@ -56,6 +56,29 @@ def test_a_doubted_word_near_a_name_is_unsure_and_a_confident_one_is_not():
     assert confident.item("prospect_named").status == "failed"
 
 
+@pytest.mark.parametrize("opening", ["Hiklowee", "1. Heyclo-e"])
+def test_a_greeting_run_into_the_name_is_unsure_not_credited(opening):
+    # "Hi Chloe" heard as one word sounds the same as a greeting to someone else ("Helen" for "Hi Lena"):
+    # never credited, but not a flat miss either
+    item = run(timed(f"{opening}, this is Dave from Brightline.")).item("prospect_named")
+    assert not item.passed and item.status == "unsure"
+    assert item.heard in opening
+
+
+def test_a_name_that_sounds_somewhat_right_in_the_introduction_is_unsure():
+    aisha = RepProfile("Aisha Okafor", "Greenlight Solar", "555-582-6107")
+    peter = Prospect("Peter Novak")
+    near = grade(timed("Hi Peter, shark heifer, Greenlight Solar."), aisha, peter, default_rubric()).item("rep_name")
+    assert not near.passed and near.status == "unsure" and near.heard == "shark heifer"
+    none = grade(timed("Hi Peter, Greenlight Solar here, about your panels."), aisha, peter, default_rubric())
+    assert none.item("rep_name").status == "failed"
+
+
+def test_a_greeting_to_someone_else_is_a_plain_miss():
+    assert run(timed("Hello Megan, this is Dave from Brightline.")).item("prospect_named").status == "failed"
+    assert run(timed("Helena, this is Dave from Brightline.")).item("prospect_named").status == "failed"
+
+
 def test_a_promise_whose_time_was_doubted_is_unsure():
     result = run(timed("I'll call you again Thirsty, bye.", doubted={"thirsty"}))
     callback = result.item("callback_time")

@@ -25,6 +25,7 @@ _COMPANY_SLOT = re.compile(r"\b(?:from|with|at|over at|here at|calling from|of)(
 _GREETING_SLOT = re.compile(
     r"(?:^|\| )(?:hi|hello|hey|high|hiya|good morning|good afternoon|good evening|morning|afternoon|dear)((?: [^ |]+){1,2})"
 )
+_OPENING_TOKENS = 12  # the greeting and the introduction: "Hi Peter, Aisha Okafor with Greenlight Solar."
 _TITLE_SLOT = re.compile(r"\b(?:mr|mrs|ms|miss|dr|doctor|mister|misses)((?: [^ |]+){1})")
 
 
@@ -98,6 +99,8 @@ def _rep_name(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, label: st
     if not parts:
         return ItemResult("rep_name", label, False, tip="Add your name to your profile so it can be checked.")
     hits = matching.find_name_parts(idx.tokens, parts) + _slot_hits(idx, _INTRO_SLOT, parts, 24.0)
+    if len(parts) > 1:  # a whole name that only sounds right: only where reps introduce themselves
+        hits += matching.sounds_like(idx.tokens[:_OPENING_TOKENS], "".join(parts), _NOT_NAMES)
     rivals = matching.find_name_parts(idx.tokens, _name_parts(prospect.name))
     if rep.company.strip():
         company_hits = matching.find_company(idx.tokens, rep.company)
@@ -156,7 +159,7 @@ def _prospect_named(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, lab
         return ItemResult("prospect_named", label, False, tip="This scenario has no prospect name to check against.")
     hits = (
         matching.find_name_parts(idx.tokens, parts)
-        + _slot_hits(idx, _GREETING_SLOT, parts, 24.0)
+        + _slot_hits(idx, _GREETING_SLOT, parts[:1], 24.0)  # loosely, only the first name: "Hi Megan" is not Ms Martin
         + _slot_hits(idx, _TITLE_SLOT, parts[-1:], 20.0)
     )
     rivals = matching.find_name_parts(idx.tokens, _name_parts(rep.name))
@@ -377,8 +380,10 @@ def _mark_doubts(idx: EvidenceIndex, items: list[ItemResult], rep: RepProfile, p
     t = idx.transcript
     by_id = {i.id: i for i in items}
     doubts: dict[str, uncertainty.Doubt | None] = {
-        "rep_name": uncertainty.name_doubt(t, _name_parts(rep.name), _NOT_NAMES),
-        "prospect_named": uncertainty.name_doubt(t, _name_parts(prospect.name), _NOT_NAMES),
+        "rep_name": uncertainty.name_doubt(t, _name_parts(rep.name), _NOT_NAMES)
+        or uncertainty.whole_name_doubt(t, "".join(_name_parts(rep.name)), _NOT_NAMES, _OPENING_TOKENS),
+        "prospect_named": uncertainty.name_doubt(t, _name_parts(prospect.name), _NOT_NAMES)
+        or uncertainty.greeting_doubt(t, prospect.first_name.lower(), _NOT_NAMES),
         "rep_company": uncertainty.name_doubt(t, matching.company_core(rep.company), _NOT_NAMES) if rep.company else None,
         "callback_time": uncertainty.doubted_after(t, [s for p in rubric.patterns["callback_commitment"] for s in idx.find(p)]),
         "email_followup": uncertainty.email_doubt(t),

@@ -33,13 +33,18 @@ GENERIC_COMPANY_WORDS = {
 }
 
 
+_CH_AS_K = re.compile(r"ch(?=[^aeiouy])")
+
+
 def words_of(name: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", name.lower().replace("'", "")) if w]
 
 
 def _phonetic(word: str) -> str:
     """Metaphone, with an initial vowel written A whichever it is (as Double Metaphone does): "Okafor" heard
-    as "Akafur" still sounds the same."""
+    as "Akafur" still sounds the same. A "ch" before a consonant is a K sound (Chloe, Christine), which
+    metaphone writes as the "ch" of "church"."""
+    word = _CH_AS_K.sub("k", word)
     try:
         code = jellyfish.metaphone(word)
     except Exception:  # metaphone rejects a few unusual characters
@@ -114,6 +119,32 @@ def find_name_parts(tokens: list[Token], parts: list[str], relax: float = 0.0) -
                 need = 101.0
             if score >= need:
                 hits.append(Hit(i, j, score, part))
+    return hits
+
+
+def sound_score(heard: str, said: str, min_code: int = 5) -> float:
+    """0..100: how alike ``heard`` and ``said`` sound (their metaphone codes); 0 for a sound code shorter
+    than ``min_code``, which would sound like too much."""
+    target = _phonetic(said)
+    code = _phonetic(heard)
+    if len(target) < min_code or abs(len(code) - len(target)) > 1:
+        return 0.0
+    return ratio(code, target)
+
+
+def sounds_like(tokens: list[Token], said: str, skip: set[str], need: float = 85.0) -> list[Hit]:
+    """Runs of two to four tokens that, said together, sound like ``said`` (a whole name): "shoka fur" for
+    "Aisha Okafor", "pre raman" for "Priya Raman". A run through one everyday word of ``skip`` ("shuoka
+    for") must sound closer still; a run through two is never a name."""
+    hits: list[Hit] = []
+    for i, j, heard in _windows(tokens, 4):
+        if j == i or not heard.isalpha():
+            continue
+        everyday = sum(t.text in skip for t in tokens[i : j + 1])
+        if everyday > 1:
+            continue
+        if (score := sound_score(heard, said)) >= need + 3 * everyday:
+            hits.append(Hit(i, j, score, said))
     return hits
 
 

@@ -24,10 +24,14 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 # Homophones the recognizer writes for digits; trusted only inside a run of digits: after a digit and before
 # one, or as two or more in a row right before one ("fine, fine, fine, two, one, four").
 _HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "wan": "1", "ate": "8", "free": "3", "tree": "3",
-               "fife": "5", "fine": "5", "nein": "9", "no": "0", "nought": "0"}
-# Zero as the recognizer sometimes writes the "oh" that ends a number ("three, three, nine, no."): trusted
-# only there, right after the digits of a number that is nearly complete.
-_FINAL_ZERO = {"no", "u", "you"}
+               "fife": "5", "fine": "5", "find": "5", "nein": "9", "no": "0", "nought": "0",
+               # through a telephone band (nothing above 3.4 kHz) the hiss of f, s and z is gone: "five" is
+               # heard as "time" or "sign", "six" as "ticks", "zero" as "nero"
+               "time": "5", "times": "5", "sign": "5", "tick": "6", "ticks": "6", "nero": "0", "neuro": "0",
+               "mate": "8"}
+# The last digit as the recognizer sometimes writes it ("three, three, nine, no.", "... three, ticks."):
+# trusted only there, right after the digits of a number that is nearly complete.
+_FINAL_DIGIT = {"no": "0", "u": "0", "you": "0", "nero": "0", "neuro": "0", "tick": "6", "ticks": "6"}
 _REPEATS = {"double": 2, "triple": 3}
 LOCAL_NUMBER = 7  # digits in a number said without its area code; no clock time holds as many
 FULL_NUMBER = 10  # digits in a North American number: a run shorter than this may go on past a full stop
@@ -126,8 +130,10 @@ def digit_runs(tokens: list[Token], min_digits: int = 7) -> list[DigitRun]:
             current.append((first, first, _clocklike_digits(text)))
         elif text in _HOMOPHONES and _inside_a_run(tokens, pieces, k, bool(current)):
             current.append((first, first, _HOMOPHONES[text]))
-        elif text in _FINAL_ZERO and current and current[-1][1] == first - 1 and _count(current) >= FULL_NUMBER - 4:
-            current.append((first, first, "0"))
+        elif _misheard_digit(tokens, pieces, k, current):
+            continue  # "five, five, five, Sam, three, six ...": one digit heard as a word is a digit lost
+        elif text in _FINAL_DIGIT and current and current[-1][1] == first - 1 and _count(current) >= FULL_NUMBER - 4:
+            current.append((first, first, _FINAL_DIGIT[text]))
         elif text in ("dash", "hyphen", "and", "dollars") and current and k + 1 < len(pieces) and pieces[k + 1][2]:
             continue
         elif text == SENTENCE_BREAK and current and _digits_next(tokens, pieces, k) and _count(current) < FULL_NUMBER:
@@ -150,11 +156,40 @@ def _digits_next(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int
 
 def _inside_a_run(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int, after_digit: bool) -> bool:
     """Whether the homophone at piece ``k`` reads as a digit: more homophones may follow, then a digit must;
-    with no digit before it, it needs another homophone beside it."""
+    with no digit before it, it needs another homophone beside it. Three alike ("fine, fine, fine") are an
+    area code even when the digit after them was heard as a word."""
     n = k + 1
     while n < len(pieces) and not pieces[n][2] and tokens[pieces[n][0]].text in _HOMOPHONES:
         n += 1
-    return _digits_next(tokens, pieces, n - 1) and (after_digit or n - k >= 2)
+    if _digits_next(tokens, pieces, n - 1) and (after_digit or n - k >= 2):
+        return True
+    start = k
+    while start > 0 and not pieces[start - 1][2] and tokens[pieces[start - 1][0]].text in _HOMOPHONES:
+        start -= 1
+    alike = {tokens[pieces[m][0]].text for m in range(start, n)}
+    return n - start >= 3 and len(alike) == 1 and _word_then_digits(tokens, pieces, n, n - start)
+
+
+def _word_then_digits(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int, before: int = 3) -> bool:
+    """Whether piece ``k`` is one plain word with three or more digits right after it, which with the
+    ``before`` digits make no more than one number: "557781 again 555327781" is a number said twice."""
+    if k >= len(pieces) or pieces[k][2] or not tokens[pieces[k][0]].text.isalpha():
+        return False
+    digits, n = 0, k + 1
+    while n < len(pieces) and pieces[n][2]:
+        digits += len(pieces[n][2])
+        n += 1
+    return digits >= 3 and before + digits <= FULL_NUMBER
+
+
+def _misheard_digit(tokens: list[Token], pieces: list[tuple[int, int, str]], k: int,
+                    current: list[tuple[int, int, str]]) -> bool:
+    """A word between the digits of a number still being said (three to eight digits before it, three or
+    more after, a number's worth in all) stands for one digit the recognizer wrote as a word. Only one:
+    two words end the number."""
+    before = _count(current)
+    return (3 <= before < FULL_NUMBER - 1 and current[-1][1] == pieces[k][0] - 1
+            and tokens[pieces[k][0]].text not in _HOMOPHONES and _word_then_digits(tokens, pieces, k, before))
 
 
 def phone_digits(phone: str) -> str:

@@ -113,6 +113,8 @@ def normalize(words: list[Word]) -> list[Token]:
     for i, w in enumerate(words):
         pieces, ends = _split_word(w.text)
         tokens.extend(Token(p, i) for p in pieces)
+        if len(tokens) > 1 and tokens[-2].text == "per" and tokens[-1].text == "cent":
+            tokens[-2:] = [Token("percent", i)]  # "four per cent", as "18%" reads: one word, "percent"
         if ends and tokens and tokens[-1].text != SENTENCE_BREAK:
             tokens.append(Token(SENTENCE_BREAK, i))
     return tokens

@@ -21,6 +21,8 @@ from voicemail_coach.core.transcript import SENTENCE_BREAK, Token, Transcript
 DOUBTED = 0.55  # a word the recognizer gave less than this probability
 NAME_SLACK = 14.0  # how far below the matching threshold a name may be and still be "nearly"
 NUMBER_SHARE = 0.6  # share of the number's digits, in order, that a garbled reading must hold
+NAME_SOUND_NEARLY = 70.0  # a whole name that sounds this alike (of 100) is "nearly"; crediting needs 85
+GREETINGS = ("hi", "hey", "hello")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,27 @@ def name_doubt(transcript: Transcript, name_parts: list[str], not_names: set[str
     if best is None or not _doubted(transcript, best[1], best[1]):
         return None
     return Doubt(best[1], best[1], "a doubtful word that sounds close to the name")
+
+
+def greeting_doubt(transcript: Transcript, first_name: str, not_names: set[str]) -> Doubt | None:
+    """The first word, when it sounds like a greeting and the name run together ("Hallease" for "Hey Luis").
+    Not credited: "Helen" to a Lena sounds the same and greets someone else."""
+    tokens = transcript.tokens
+    first = 0
+    while first < len(tokens) and (tokens[first].text.isdigit() or tokens[first].text == SENTENCE_BREAK):
+        first += 1  # "1. Hallease": a stray number heard before the first word
+    if not first_name or first == len(tokens) or tokens[first].text in not_names:
+        return None
+    score = max(matching.sound_score(tokens[first].text, greeting + first_name, min_code=3) for greeting in GREETINGS)
+    return Doubt(first, first, "the greeting and the name may have run together") if score >= 85.0 else None
+
+
+def whole_name_doubt(transcript: Transcript, name: str, not_names: set[str], opening: int) -> Doubt | None:
+    """Words in the opening that sound somewhat like the whole name said together ("pretty raymond" for
+    "Priya Raman"), not close enough to credit."""
+    hits = matching.sounds_like(transcript.tokens[:opening], name, not_names, need=NAME_SOUND_NEARLY)
+    best = max(hits, key=lambda h: h.score, default=None)
+    return Doubt(best.first, best.last, "words that sound somewhat like your name") if best else None
 
 
 def doubted_after(transcript: Transcript, spans: list[tuple[int, int]], reach: int = 6) -> Doubt | None:
