@@ -80,6 +80,11 @@ class VadStream:
         return other
 
 
+def _end_threshold(peak: float) -> float:
+    """Below this, speech whose loudest window scored ``peak`` has stopped (for a span and for the look-ahead)."""
+    return max(NEG_THRESHOLD, END_SHARE * peak)
+
+
 def spans_from_probs(probs: np.ndarray, total: int, final: bool) -> list[Span]:
     """Speech spans in samples. A span is closed once MIN_PAUSE_S of silence follows it, and never
     changes after that; with ``final`` the speech still going on at the end is closed there."""
@@ -95,7 +100,7 @@ def spans_from_probs(probs: np.ndarray, total: int, final: bool) -> list[Span]:
                 triggered, start, peak = True, pos, 0.0
             peak = max(peak, float(p))
             continue
-        if triggered and p < max(NEG_THRESHOLD, END_SHARE * peak):
+        if triggered and p < _end_threshold(peak):
             temp_end = temp_end or pos
             if pos - temp_end >= min_silence:
                 raw.append((start, temp_end, False))
@@ -249,7 +254,7 @@ class ChunkPlanner:
         total = self.boundary + whole
         quiet = int(PAD_S * SAMPLE_RATE) // WINDOW + 1
         recent = vad.probs[-quiet * 15 :]  # about three seconds: the speech that just ended sets what quiet is
-        if len(vad.probs) < quiet or bool((recent[-quiet:] >= max(NEG_THRESHOLD, END_SHARE * float(recent.max()))).any()):
+        if len(vad.probs) < quiet or bool((recent[-quiet:] >= _end_threshold(float(recent.max()))).any()):
             return []  # still speaking, or only just stopped
         spans = self._spans(total, final=True, probs=vad.probs)
         return self._shifted(spans, total, final=True) if spans else []
