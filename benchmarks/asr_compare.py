@@ -148,7 +148,7 @@ def run_worker(candidate: str, condition: str, limit: int, audio_dir: Path, cach
         if candidate == "tiny.en-whole-beam5":
             transcript, pieces = whole_file(transcriber, audio, hints)
         else:
-            transcript = Transcript(transcriber.transcribe_chunked(audio, hints), duration=len(audio) / 16000)
+            transcript = transcriber.transcribe_chunked(audio, hints)
             pieces = len(file_chunks(audio))
         cpu += time.process_time() - t0
         chunks += pieces

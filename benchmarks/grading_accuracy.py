@@ -10,8 +10,9 @@ clean speech, how often the live path and the file path grade alike. Usage:
                                           [--transcripts DIR]
 
 With ``--transcripts DIR`` the file path's transcripts are kept in DIR (one JSON file a condition and
-engine) and read from there on the next run: a change to the grader is measured on the same words in
-seconds, and only voicemails new to the corpus are decoded (times and the live comparison cover those).
+engine), each with the second reading of its opening (core.second_listen), and read from there on the
+next run: a change to the grader is measured on the same words in seconds, and only voicemails new to
+the corpus are decoded (times and the live comparison cover those).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from tests.support.corpus import Agreement, load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade
-from voicemail_coach.playbook import default_rubric
+from voicemail_coach.core.second_listen import listen_again
 from voicemail_coach.core.transcript import Transcript, Word
+from voicemail_coach.playbook import default_rubric
 
 
 def hints_for(vm) -> list[str]:
@@ -51,8 +53,9 @@ def text_agreement(corpus) -> dict:
     return out
 
 
-def streamed(transcriber, audio, hints, seed: int = 0):
-    """The live path in simulated time: blocks of 100 ms, the worker looking in at uneven moments."""
+def streamed(transcriber, audio, hints, judge, seed: int = 0) -> Transcript:
+    """The live path in simulated time: blocks of 100 ms, the worker looking in at uneven moments; then
+    the second listen to the opening, as the app does at stop."""
     import random
 
     from voicemail_coach.speech.streaming import StreamingTranscriber
@@ -63,7 +66,7 @@ def streamed(transcriber, audio, hints, seed: int = 0):
         live.feed(audio[i : i + 1600])
         if pace.random() < 0.3:
             live.poll()
-    return live.finish()
+    return listen_again(live.finish(), live.again, judge)
 
 
 def email_agreement() -> dict:
@@ -92,14 +95,19 @@ def email_agreement() -> dict:
 
 
 def _saved_transcripts(folder: Path | None, condition: str, engine: str) -> tuple[Path | None, dict]:
-    """Transcripts decoded by an earlier run (``--transcripts``), by voicemail id."""
+    """Readings decoded by an earlier run (``--transcripts``), by voicemail id: the transcript, and the
+    words of the opening's second reading."""
     if folder is None:
         return None, {}
     path = folder / f"{engine}-{condition}.json"
     if not path.exists():
         return path, {}
     saved = json.loads(path.read_text())
-    return path, {vid: Transcript([Word(*w) for w in t["words"]], duration=t["duration"]) for vid, t in saved.items()}
+    return path, {
+        vid: (Transcript([Word(*w) for w in t["words"]], duration=t["duration"], opening=tuple(t["opening"])),
+              [Word(*w) for w in t["again"]])
+        for vid, t in saved.items() if t.get("opening")  # older files hold no second reading: decoded again
+    }
 
 
 def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clean", live: bool = False,
@@ -119,25 +127,31 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
         transcriber.load()
     agreement = Agreement()
     rtfs, audio_seconds = [], 0.0
-    same_items = compared = same_words = unsure = 0
+    same_items = compared = same_words = unsure = second_kept = 0
     for n, vm in enumerate(corpus):
         decoded = vm.id not in saved
-        if not decoded:
-            transcript = saved[vm.id]
-        else:
+        if decoded:
             clean = synthesize(vm.text, audio_dir, voice=n)
             chatter = [synthesize(corpus[(n + k) % len(corpus)].text, audio_dir, voice=n + 2 * k + 1) for k in (1, 2)]
             audio = load_for_speech(degraded(clean, condition, chatter))
             t0 = time.perf_counter()
-            transcript = transcriber.transcribe_audio(audio, hints_for(vm))
-            rtfs.append((time.perf_counter() - t0) / transcript.duration)
-            saved[vm.id] = transcript
+            first = transcriber.transcribe_audio(audio, hints_for(vm))
+            rtfs.append((time.perf_counter() - t0) / first.duration)
+            # the opening's second reading is kept whether or not it is needed, so a re-grade can ask for it
+            saved[vm.id] = (first, transcriber.again_in(audio, hints_for(vm))(*first.opening))
+        first, again = saved[vm.id]
+
+        def judge(t: Transcript, vm=vm):
+            return grade(t, vm.rep, vm.prospect, rubric)
+
+        transcript = listen_again(first, lambda start, end: again, judge)
+        second_kept += transcript is not first
         audio_seconds += transcript.duration or 0.0
-        result = grade(transcript, vm.rep, vm.prospect, rubric)
+        result = judge(transcript)
         unsure += result.unconfirmed
         agreement.add(vm, result)
         if live and decoded:
-            heard = streamed(transcriber, audio, hints_for(vm), seed=n)
+            heard = streamed(transcriber, audio, hints_for(vm), judge, seed=n)
             live_result = grade(heard, vm.rep, vm.prospect, rubric)
             same_words += [(w.text, w.start, w.end) for w in heard.words] == [
                 (w.text, w.start, w.end) for w in transcript.words]
@@ -145,8 +159,9 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
             compared += len(result.items)
     if saved_path is not None and reused < len(corpus):
         saved_path.parent.mkdir(parents=True, exist_ok=True)
-        saved_path.write_text(json.dumps({vid: {"duration": t.duration, "words": [
-            [w.text, w.start, w.end, w.probability] for w in t.words]} for vid, t in saved.items()}))
+        as_rows = lambda words: [[w.text, w.start, w.end, w.probability] for w in words]  # noqa: E731
+        saved_path.write_text(json.dumps({vid: {"duration": t.duration, "opening": t.opening, "words": as_rows(t.words),
+                                                "again": as_rows(again)} for vid, (t, again) in saved.items()}))
     out = agreement.to_dict()
     out["disagreements"] = [
         {"id": vid, "item": item, "label": want, "transcript": text} for vid, item, want, text in agreement.disagreements
@@ -154,6 +169,7 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     out["condition"] = condition
     out["engine"] = transcriber.label
     out["unsure_items"] = unsure
+    out["opening_heard_again_kept"] = second_kept  # messages graded on the opening's second reading
     out["audio_seconds"] = round(audio_seconds, 1)
     if reused:
         out["transcripts_from"] = str(saved_path)

@@ -188,3 +188,27 @@ def test_no_profile_phone_accepts_any_number_said_twice():
     rep = RepProfile("Dave Kowalski", "Brightline Uniforms")
     result = run("Call me at 555-111-2222. Again 555-111-2222.", rep=rep)
     assert result.item("contact").passed and result.item("number_twice").passed
+
+
+@pytest.mark.parametrize("name, text", [
+    ("Chloe Martin", "Hey, it's Dave from Brightline. Call me at 555-214-3390."),
+    ("Dana Whitaker", "Hey, it's Dave. We got it done in ten days."),
+    ("Nina Park", "Hey, it's Dave, we open at noon."),
+    ("Luis Ortega", "Hey, it's Dave, you lose less stock."),
+    ("Lena Fischer", "Hey, it's Dave, just dropping you a line."),
+])
+def test_an_everyday_word_with_the_names_two_sounds_is_not_the_name(name, text):
+    # "call" and "Chloe" are both K-L to metaphone: too little to credit outside a greeting
+    assert not run(text, prospect=Prospect(name, "Acme")).item("prospect_named").passed
+
+
+@pytest.mark.parametrize("text", ["Hi Kloi, this is Dave from Brightline.", "Hey Khloe, Dave Kowalski here."])
+def test_after_a_greeting_the_same_two_sounds_are_the_name(text):
+    assert run(text).item("prospect_named").passed
+
+
+def test_a_name_heard_whole_is_not_read_as_two_words_joined():
+    # "hen Marcus" is not a long "Marcus" that would explain away "hen" (Hannah) as the rep's name
+    marcus = RepProfile("Marcus Reed", "Northwind Freight", "555-302-7781")
+    result = run("Hey hen, Marcus from North Wind Freight.", rep=marcus, prospect=Prospect("Hannah Schultz", "Alpine"))
+    assert result.item("prospect_named").passed and result.item("prospect_named").evidence == "hen"

@@ -52,6 +52,12 @@ def test_record_voicemail_from_virtual_mic_with_live_transcription(virtual_mic, 
     again = transcriber.transcribe_audio(load_for_speech(take.path), hints)
     assert [(w.text, w.start, w.end) for w in again.words] == [(w.text, w.start, w.end) for w in transcript.words]
     assert grade(again, vm.rep, vm.prospect, default_rubric()).to_dict() == result.to_dict()
+    # and the second listen to the opening (core.second_listen), read while the rep was still talking,
+    # hears the same as it does from the file
+    assert transcript.opening is not None and again.opening == transcript.opening
+    assert live.opening_read_early
+    from_file = transcriber.again_in(load_for_speech(take.path), hints)(*again.opening)
+    assert from_file and [(w.text, w.start) for w in live.again(*transcript.opening)] == [(w.text, w.start) for w in from_file]
 
 
 def _record_played(virtual_mic, wav, target):

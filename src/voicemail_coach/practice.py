@@ -18,6 +18,7 @@ from voicemail_coach.core.number_clarity import stored_readings, with_number_cla
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
+from voicemail_coach.core.second_listen import Again, listen_again
 from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.core.voice import with_voice
@@ -150,12 +151,23 @@ class Practice:
         self.services.repo.replace_grade(attempt_id, result.to_dict())
         return result
 
-    def transcribe_file(self, path: Path, rep: RepProfile, prospect: Prospect) -> Transcript:
-        """A recording made anywhere, heard with the names the message should hold as hints."""
+    def transcribe_file(self, path: Path, rep: RepProfile, prospect: Prospect,
+                        session_id: int | None = None) -> Transcript:
+        """A recording made anywhere, heard with the names the message should hold as hints (and its
+        opening heard again when that finds more of the checklist, graded with ``session_id``'s playbook)."""
         from voicemail_coach.audio.files import load_for_speech
 
         audio = load_for_speech(Path(path))
-        return self.services.load_transcriber().transcribe_audio(audio, hints(rep, prospect))
+        transcriber = self.services.load_transcriber()
+        names = hints(rep, prospect)
+        return self.listened_again(transcriber.transcribe_audio(audio, names), transcriber.again_in(audio, names),
+                                   rep, prospect, session_id)
+
+    def listened_again(self, transcript: Transcript, again: Again, rep: RepProfile, prospect: Prospect,
+                       session_id: int | None = None) -> Transcript:
+        """``transcript`` after a second listen to its opening (core.second_listen), judged by the checklist."""
+        rubric = self.rubric_for(session_id)
+        return listen_again(transcript, again, lambda t: grade(t, rep, prospect, rubric))
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist (on the window's thread: the take's
@@ -195,7 +207,7 @@ class Practice:
     def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
                    touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
-        transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect())
+        transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect(), session_id)
         result = self.grade_with_touch(
             self.grade_transcript(transcript, rep, scenario, audio=Path(path), session_id=session_id), touch, session_id)
         copy = self.services.repo.files.new_path(Path(path))
@@ -290,8 +302,11 @@ class Practice:
         marker = self.recorder.sidecar
         take: Take = self.recorder.stop(keep_marker=True)
         rep_id, rep, scenario = self._context
+        live = self.live
         try:
-            transcript = self.live.finish()
+            transcript = live.finish()
+            transcript = self.listened_again(transcript, live.again, rep, scenario.prospect if scenario else Prospect(),
+                                             self._session_id)
         finally:
             self.recorder = self.live = None
         result = self.grade_with_touch(
@@ -324,7 +339,11 @@ class Practice:
             try:
                 from voicemail_coach.audio.files import load_for_speech
 
-                transcript = self.services.transcriber.transcribe_audio(load_for_speech(path), hints(rep, scenario.prospect if scenario else Prospect()))
+                prospect = scenario.prospect if scenario else Prospect()
+                audio, names = load_for_speech(path), hints(rep, prospect)
+                transcript = self.listened_again(
+                    self.services.transcriber.transcribe_audio(audio, names),
+                    self.services.transcriber.again_in(audio, names), rep, prospect, meta.get("session_id"))
             except Exception as exc:  # silent or unreadable: kept on disk, listed as recovered
                 log.warning("recovered take %s could not be transcribed: %s", path.name, exc)
                 transcript = Transcript([], duration=duration)

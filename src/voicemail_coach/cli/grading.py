@@ -63,7 +63,7 @@ def cmd_grade(args) -> int:
     if args.audio is not None:
         t0 = time.perf_counter()
         told = len(services.notices)
-        transcript = practice.transcribe_file(args.audio, rep, prospect)
+        transcript = practice.transcribe_file(args.audio, rep, prospect, session_id)
         for notice in services.notices[told:]:  # the engine fell back
             print(f"voicemail-coach: {notice}", file=sys.stderr)
         timings["transcribe_s"] = round(time.perf_counter() - t0, 3)

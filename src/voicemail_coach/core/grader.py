@@ -25,6 +25,7 @@ _COMPANY_SLOT = re.compile(r"\b(?:from|with|at|over at|here at|calling from|of)(
 _GREETING_SLOT = re.compile(
     r"(?:^|\| )(?:hi|hello|hey|high|hiya|good morning|good afternoon|good evening|morning|afternoon|dear)((?: [^ |]+){1,2})"
 )
+_VOCATIVE_SLOT = re.compile(r"^([^ |]+)(?= (?:this|it) is\b)")  # "Kloi, this is Dave": the first word, a name
 _OPENING_TOKENS = 12  # the greeting and the introduction: "Hi Peter, Aisha Okafor with Greenlight Solar."
 _TITLE_SLOT = re.compile(r"\b(?:mr|mrs|ms|miss|dr|doctor|mister|misses)((?: [^ |]+){1})")
 
@@ -160,6 +161,7 @@ def _prospect_named(idx: EvidenceIndex, rep: RepProfile, prospect: Prospect, lab
     hits = (
         matching.find_name_parts(idx.tokens, parts)
         + _slot_hits(idx, _GREETING_SLOT, parts[:1], 24.0)  # loosely, only the first name: "Hi Megan" is not Ms Martin
+        + _slot_hits(idx, _VOCATIVE_SLOT, parts[:1], 24.0)
         + _slot_hits(idx, _TITLE_SLOT, parts[-1:], 20.0)
     )
     rivals = matching.find_name_parts(idx.tokens, _name_parts(rep.name))

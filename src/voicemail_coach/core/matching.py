@@ -57,6 +57,9 @@ def first_sound(word: str) -> str:
     return _phonetic(word)[:1] if word else ""
 
 
+SHORT_SOUND_ALIKE = 75.0  # a name of two consonant sounds heard as another word with the same two
+
+
 def similarity(heard: str, name: str) -> float:
     """0..100: how likely ``heard`` is the recognizer's rendering of ``name``."""
     if heard == name:
@@ -67,7 +70,8 @@ def similarity(heard: str, name: str) -> float:
     if len(name) >= 4 and len(heard) >= 3:
         ph, pn = _phonetic(heard), _phonetic(name)
         if ph and ph == pn:
-            score = max(score, 90.0)
+            # two sounds alike is little ("call" and "Chloe" are both KL): enough only where a name is expected
+            score = max(score, 90.0 if len(pn) >= 3 or score >= 60 else SHORT_SOUND_ALIKE)
         elif ph and pn and len(pn) >= 3:
             score = max(score, ratio(ph, pn) - 10)
     return score
@@ -119,7 +123,11 @@ def find_name_parts(tokens: list[Token], parts: list[str], relax: float = 0.0) -
                 need = 101.0
             if score >= need:
                 hits.append(Hit(i, j, score, part))
-    return hits
+    # two tokens joined stand for a name split in two ("Bright line"), not for a name heard whole next to
+    # another word ("hen Marcus" is not one long "Marcus")
+    alone = [h for h in hits if h.first == h.last]
+    return [h for h in hits if h.first == h.last or not any(
+        a.part == h.part and h.first <= a.first <= h.last and a.score >= h.score for a in alone)]
 
 
 def sound_score(heard: str, said: str, min_code: int = 5) -> float:

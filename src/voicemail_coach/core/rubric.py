@@ -11,6 +11,7 @@ CONTENT_ITEMS = (
     "rep_name", "rep_company", "prospect_named", "value", "contact",
     "number_twice", "callback_time", "email_followup", "no_check_in", "no_apology",
 )
+ABSENCE_ITEMS = ("no_check_in", "no_apology")  # passed when something was *not* said
 DELIVERY_ITEMS = ("length", "pace", "fillers")
 OPTIONAL_DELIVERY_ITEMS = ("number_clarity", "number_on_phone", "voice_pitch", "voice_level", "pauses")  # graded when the playbook has them
 _MACROS = ("time", "outcome", "quantity", "problem")

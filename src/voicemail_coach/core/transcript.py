@@ -49,6 +49,8 @@ class Token:
 class Transcript:
     words: list[Word]
     duration: float | None = None  # length of the audio, when there is audio
+    # seconds the first stretch of speech the recognizer read on its own spans (see core.second_listen)
+    opening: tuple[float, float] | None = None
     tokens: list[Token] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,9 @@ closes. When the rep pauses, the rest is decoded ahead, cut as it would be if
 the rep stopped there; ``finish()`` reuses those words when the cut turned out
 the same, decodes what is left otherwise, and returns the whole transcript:
 the same words the file path gets from the saved recording.
+
+The first chunk is also read a second time as soon as it is decoded (see
+core.second_listen), so a second listen at stop rarely has anything left to decode.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class StreamingTranscriber:
         self._planner = ChunkPlanner()
         self._ahead: dict[tuple[int, int], list[Word]] = {}  # words of chunks decoded ahead
         self.words: list[Word] = []
+        self._opening: Span | None = None  # the first chunk decoded
+        self._opening_again: list[Word] | None = None  # its second reading, once made
         self.chunks_decoded = 0
         self.chunks_at_stop = 0  # chunks that were left to decode after stop
         self._worker: threading.Thread | None = None
@@ -67,6 +72,8 @@ class StreamingTranscriber:
         self._take_blocks()
         for chunk in self._planner.advance():
             self._decode(chunk)  # even when closing: the planner has moved past it
+        if self._opening is not None and self._opening_again is None and not self._closing.is_set():
+            self._opening_again = self._read_again(self._opening.start / SAMPLE_RATE, self._opening.end / SAMPLE_RATE)
         self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._planner.done}
         for chunk in self._planner.speculate():
             key = (chunk.start, chunk.end)
@@ -78,7 +85,26 @@ class StreamingTranscriber:
         audio = self._planner.audio
         return self.transcriber.transcribe(audio[chunk.start : chunk.end], self.hints, offset=chunk.start / SAMPLE_RATE)
 
+    @property
+    def opening_read_early(self) -> bool:
+        """Whether the opening's second reading was made while the rep was still talking."""
+        return self._opening_again is not None
+
+    def again(self, start: float, end: float) -> list[Word]:
+        """The second listen to ``start..end`` s (core.second_listen asks for the opening): read during
+        the recording when there was time, else now."""
+        chunk = self._opening
+        if chunk is not None and self._opening_again is not None and \
+                (round(start * SAMPLE_RATE), round(end * SAMPLE_RATE)) == (chunk.start, chunk.end):
+            return list(self._opening_again)
+        return self._read_again(start, end)
+
+    def _read_again(self, start: float, end: float) -> list[Word]:
+        return self.transcriber.again_in(self._planner.audio, self.hints)(start, end)
+
     def _decode(self, chunk: Span) -> None:
+        if self._opening is None:
+            self._opening = chunk
         words = self._ahead.pop((chunk.start, chunk.end), None)
         if words is None:
             words = self._words_of(chunk)
@@ -108,4 +134,5 @@ class StreamingTranscriber:
             self._decode(chunk)
         if not self.words:
             raise NoSpeechError("no speech detected in the recording")
-        return Transcript(list(self.words), duration=len(self._planner.audio) / SAMPLE_RATE)
+        opening = (self._opening.start / SAMPLE_RATE, self._opening.end / SAMPLE_RATE) if self._opening else None
+        return Transcript(list(self.words), duration=len(self._planner.audio) / SAMPLE_RATE, opening=opening)

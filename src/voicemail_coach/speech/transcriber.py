@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Callable
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.speech.model import ModelInfo, resolve_model
 
 SAMPLE_RATE = 16000
+LEAD_IN_S = 0.3  # silence before a second reading (see Transcriber.transcribe_again)
 
 
 def _has_speech(audio: np.ndarray, frame: int = 480, threshold: float = 0.01, min_frames: int = 15) -> bool:
@@ -80,20 +82,35 @@ class Transcriber:
             words += more
         return words
 
-    def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> list[Word]:
+    def transcribe_again(self, audio: np.ndarray, hints: list[str] | None = None, offset: float = 0.0) -> list[Word]:
+        """``audio`` heard once more, after a moment of silence: a second reading of the same words
+        (see core.second_listen). A recognizer reads speech that starts at once less surely than
+        speech it hears begin."""
+        lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), np.float32)
+        words = self.transcribe(np.concatenate([lead, audio.astype(np.float32, copy=False)]), hints, offset - LEAD_IN_S)
+        return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability) for w in words]
+
+    def again_in(self, audio: np.ndarray, hints: list[str] | None = None) -> "Callable[[float, float], list[Word]]":
+        """The second listen to ``start..end`` seconds of ``audio``, as core.second_listen asks for it."""
+        return lambda start, end: self.transcribe_again(
+            audio[int(round(start * SAMPLE_RATE)) : int(round(end * SAMPLE_RATE))], hints, start)
+
+    def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
         """Decode ``audio`` piece by piece, cut at pauses, as the live path does."""
         from voicemail_coach.speech.chunking import file_chunks
 
         words: list[Word] = []
-        for chunk in file_chunks(audio):
+        chunks = file_chunks(audio)
+        for chunk in chunks:
             words += self.transcribe(audio[chunk.start : chunk.end], hints, offset=chunk.start / SAMPLE_RATE)
-        return words
+        opening = (chunks[0].start / SAMPLE_RATE, chunks[0].end / SAMPLE_RATE) if chunks else None
+        return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE, opening=opening)
 
     def transcribe_audio(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
-        words = self.transcribe_chunked(audio, hints)
-        if not words:
+        transcript = self.transcribe_chunked(audio, hints)
+        if not transcript.words:
             raise NoSpeechError("no speech detected in the recording")
-        return Transcript(words, duration=float(len(audio)) / SAMPLE_RATE)
+        return transcript
 
 
 class WhisperTranscriber(Transcriber):
