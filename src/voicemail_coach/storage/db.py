@@ -154,6 +154,22 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _patiently(conn: sqlite3.Connection, sql: str, seconds: float = 5.0) -> None:
+    """``sql``, tried again for a few seconds while another process holds the lock (SQLite does not always
+    wait on its busy timeout when the journal mode changes)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            conn.execute(sql).fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
     try:
@@ -163,7 +179,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.text_factory = _text  # a damaged row shows replacement characters, never an exception
         conn.execute("PRAGMA busy_timeout=5000")
-        conn.execute("PRAGMA journal_mode=WAL")
+        _patiently(conn, "PRAGMA journal_mode=WAL")  # may answer "locked" at once while another process migrates
         conn.execute("PRAGMA foreign_keys=ON")
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             conn.close()
