@@ -207,6 +207,25 @@ def test_after_a_greeting_the_same_two_sounds_are_the_name(text):
     assert run(text).item("prospect_named").passed
 
 
+def test_hi_heard_as_by_opens_the_message_but_by_later_is_no_greeting():
+    assert run("By Chloe, this is Dave from Brightline.").item("prospect_named").passed
+    assert run("Bye Kloi, Dave Kowalski here.").item("prospect_named").passed
+    assert run("5 Chloe, Dave Kowalski here.").item("prospect_named").passed
+    monica = Prospect("Monica Fischer", "Acme")  # "Monday" would pass for her loosely, as in a greeting
+    assert not run("Hi, it's Dave. By Monday your staff has new aprons.", prospect=monica).item("prospect_named").passed
+
+
+@pytest.mark.parametrize("name, text", [
+    ("Wayne Fischer", "Hello, Dave from Brightline. By the way we work, your staff gets new aprons in a week."),
+    ("Carla Mendes", "Hi, it's Dave. Every car wash crew we dress gets new shirts in a week."),
+    ("Sean Walsh", "Hi, it's Dave. Hotels by the sea cut their uniform bill by a fifth."),
+])
+def test_a_word_that_only_begins_the_name_is_not_the_name(name, text):
+    assert not run(text, prospect=Prospect(name, "Acme")).item("prospect_named").passed
+    # after a greeting the same short rendering is still the name
+    assert run(f"Hi {name.split()[0][:-1]}, it's Dave.", prospect=Prospect(name, "Acme")).item("prospect_named").passed
+
+
 def test_a_name_heard_whole_is_not_read_as_two_words_joined():
     # "hen Marcus" is not a long "Marcus" that would explain away "hen" (Hannah) as the rep's name
     marcus = RepProfile("Marcus Reed", "Northwind Freight", "555-302-7781")

@@ -40,7 +40,7 @@ class Listener:
 
 
 def test_a_misheard_opening_read_again_credits_the_names():
-    first = message("By clearly, J. Kowalski from Bright Lying Uniforms.")
+    first = message("The clearly, J. Kowalski from Bright Lying Uniforms.")
     assert not judge(first).item("prospect_named").passed
     again = Listener("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
     heard = listen_again(first, again, judge)

@@ -58,6 +58,29 @@ def test_odd_formats_8khz_stereo(audio_cache, tmp_path, transcriber):
     assert "ledgerly" in transcript.text.lower() and transcript.duration > 15
 
 
+def test_a_take_is_read_and_cut_without_loading_faster_whisper(audio_cache, tmp_path):
+    """The Moonshine app keeps CTranslate2, PyAV and tokenizers (about 50 MB) out of memory: a take at
+    the speech rate is read with libsndfile, and the voice detector's model is run directly. The samples
+    are the ones PyAV gives."""
+    vm = next(v for v in load_corpus() if v.id == "strong-02")
+    spoken = synthesize(vm.text, audio_cache, voice=1)
+    take = tmp_path / "take.wav"
+    subprocess.run(["sox", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(take)], check=True)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from voicemail_coach.audio.files import load_for_speech\n"
+        "from voicemail_coach.speech.chunking import file_chunks\n"
+        f"audio = load_for_speech(Path({str(take)!r}))\n"
+        "print(len(file_chunks(audio)), 'faster_whisper' in sys.modules)\n"
+    )
+    chunks, loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                    check=True).stdout.split()
+    assert int(chunks) >= 2 and loaded == "False"
+    from faster_whisper.audio import decode_audio
+
+    assert np.array_equal(load_for_speech(take), decode_audio(str(take), sampling_rate=16000))
+
+
 def test_audio_agreement_on_the_whole_corpus(audio_cache, transcriber):
     """Guards the figure the accuracy benchmark reports (>= 93 % when measured)."""
     agreement = Agreement()

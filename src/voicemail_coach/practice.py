@@ -65,6 +65,10 @@ class Attempt:
         return self.result.to_dict()
 
 
+def _prospect_of(scenario: Scenario | None) -> Prospect:
+    return scenario.prospect if scenario else Prospect()
+
+
 def hints(rep: RepProfile, prospect: Prospect) -> list[str]:
     return [rep.name, rep.company, prospect.name, prospect.company]
 
@@ -95,7 +99,7 @@ class Practice:
         """The checklist for ``transcript``; ``prospect`` (else the scenario's) is who the message was for,
         graded with ``session_id``'s playbook. With the recording's ``audio``, how it sounded is measured
         too: the voice (core.voice) and how the number came across (core.number_clarity)."""
-        prospect = prospect or (scenario.prospect if scenario else Prospect())
+        prospect = prospect or _prospect_of(scenario)
         rubric = self.rubric_for(session_id)
         result = grade(transcript, rep, prospect, rubric, scenario.target_s if scenario else None)
         if audio is None or not transcript.words:
@@ -172,7 +176,7 @@ class Practice:
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist (on the window's thread: the take's
         playbook was looked up once, at start)."""
-        prospect = scenario.prospect if scenario else Prospect()
+        prospect = _prospect_of(scenario)
         return grade(Transcript(list(words)), rep, prospect, self._take_rubric or self.services.rubric,
                      scenario.target_s if scenario else None)
 
@@ -207,7 +211,7 @@ class Practice:
     def grade_file(self, path: Path, rep_id: int | None, rep: RepProfile, scenario: Scenario | None,
                    touch: TouchPlan | None = None, session_id: int | None = None) -> Attempt:
         """An imported recording: copied into the data dir, transcribed, graded, saved."""
-        transcript = self.transcribe_file(path, rep, scenario.prospect if scenario else Prospect(), session_id)
+        transcript = self.transcribe_file(path, rep, _prospect_of(scenario), session_id)
         result = self.grade_with_touch(
             self.grade_transcript(transcript, rep, scenario, audio=Path(path), session_id=session_id), touch, session_id)
         copy = self.services.repo.files.new_path(Path(path))
@@ -234,7 +238,7 @@ class Practice:
             marks = repo.labels(row.id)
             labels = {k: v for k, v in attempt_labels(row.items, marks)[0].items() if k in marks}
             cases.append(Case(transcript, profiles.get(row.rep_id, RepProfile()),
-                              scenario.prospect if scenario else Prospect(), scenario.target_s if scenario else None,
+                              _prospect_of(scenario), scenario.target_s if scenario else None,
                               labels))
         from voicemail_coach.corpus import load_corpus
 
@@ -250,7 +254,7 @@ class Practice:
         result = row.result()
         rep_row = self.services.repo.rep_by_id(row.rep_id)
         scenario = self.services.scenarios.get(row.scenario_id or "")
-        return row, result, rep_row.profile if rep_row else RepProfile(), scenario.prospect if scenario else Prospect()
+        return row, result, rep_row.profile if rep_row else RepProfile(), _prospect_of(scenario)
 
     def draft_email(self, attempt_id: int):
         from voicemail_coach.core.followup import draft_email
@@ -277,7 +281,7 @@ class Practice:
               session_id: int | None = None) -> Recorder:
         from voicemail_coach.speech.streaming import StreamingTranscriber
 
-        prospect = scenario.prospect if scenario else Prospect()
+        prospect = _prospect_of(scenario)
         path = self.services.dirs.recordings / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.wav"
         meta = {"rep_id": rep_id, "scenario_id": scenario.id if scenario else None, "session_id": session_id}
         self.live = StreamingTranscriber(self.services.transcriber, hints(rep, prospect), on_partial)
@@ -305,7 +309,7 @@ class Practice:
         live = self.live
         try:
             transcript = live.finish()
-            transcript = self.listened_again(transcript, live.again, rep, scenario.prospect if scenario else Prospect(),
+            transcript = self.listened_again(transcript, live.again, rep, _prospect_of(scenario),
                                              self._session_id)
         finally:
             self.recorder = self.live = None
@@ -339,7 +343,7 @@ class Practice:
             try:
                 from voicemail_coach.audio.files import load_for_speech
 
-                prospect = scenario.prospect if scenario else Prospect()
+                prospect = _prospect_of(scenario)
                 audio, names = load_for_speech(path), hints(rep, prospect)
                 transcript = self.listened_again(
                     self.services.transcriber.transcribe_audio(audio, names),

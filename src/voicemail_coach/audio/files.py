@@ -84,10 +84,12 @@ def load_for_speech(path: Path) -> np.ndarray:
             f"{path.name} is {_fmt_duration(info.duration)} long; Voicemail Coach grades messages up to "
             f"{MAX_SECONDS // 60} minutes. Trim it to the voicemail and try again"
         )
-    from faster_whisper.audio import decode_audio
-
     try:
-        audio = decode_audio(str(path), sampling_rate=SPEECH_RATE)
+        audio = _read_speech_rate(path) if info.samplerate == SPEECH_RATE and info.channels == 1 else None
+        if audio is None:
+            from faster_whisper.audio import decode_audio
+
+            audio = decode_audio(str(path), sampling_rate=SPEECH_RATE)
     except Exception:
         raise AudioFileError(f"{path.name} could not be decoded; it may be damaged") from None
     if audio.size == 0:
@@ -95,6 +97,17 @@ def load_for_speech(path: Path) -> np.ndarray:
     if float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) < SILENCE_RMS:
         raise AudioFileError(f"{path.name} is silent: no speech detected")
     return audio.astype(np.float32, copy=False)
+
+
+def _read_speech_rate(path: Path) -> np.ndarray | None:
+    """A mono file already at the speech rate (every recording the app makes), read as it is: the same
+    samples PyAV would give, without loading PyAV and CTranslate2 (faster_whisper) into the app."""
+    import soundfile
+
+    try:
+        return soundfile.read(str(path), dtype="float32")[0]
+    except Exception:
+        return None  # a format libsndfile does not read: PyAV will
 
 
 def read_for_playback(path: Path | str) -> tuple[np.ndarray, int]:

@@ -22,8 +22,10 @@ _INTRO_SLOT = re.compile(
     r"\b(?:this is|my name is|name is|it is|i am|this|hi it is)((?: [^ |]+){1,2}?) (?:from|with|at|over|calling|here|and|of|in)\b"
 )
 _COMPANY_SLOT = re.compile(r"\b(?:from|with|at|over at|here at|calling from|of)((?: [^ |]+){1,3})")
+# "Hi" over a noisy room is often written "By" or "5": a greeting only as the message's first word
 _GREETING_SLOT = re.compile(
-    r"(?:^|\| )(?:hi|hello|hey|high|hiya|good morning|good afternoon|good evening|morning|afternoon|dear)((?: [^ |]+){1,2})"
+    r"(?:(?:^|\| )(?:hi|hello|hey|high|hiya|good morning|good afternoon|good evening|morning|afternoon|dear)"
+    r"|^(?:by|bye|buy|5|five))((?: [^ |]+){1,2})"
 )
 _VOCATIVE_SLOT = re.compile(r"^([^ |]+)(?= (?:this|it) is\b)")  # "Kloi, this is Dave": the first word, a name
 _OPENING_TOKENS = 12  # the greeting and the introduction: "Hi Peter, Aisha Okafor with Greenlight Solar."

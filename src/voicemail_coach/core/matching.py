@@ -118,6 +118,10 @@ def find_name_parts(tokens: list[Token], parts: list[str], relax: float = 0.0) -
             if abs(len(heard) - len(part)) > max(3, len(part) // 2):
                 continue
             score = similarity(heard, part)
+            if relax == 0.0 and len(heard) < len(part) and part.startswith(heard):
+                # a word that only begins the name ("way" for Wayne, "sea" for Sean) scores high on its shared
+                # start alone: without a name's place around it, it must match as letters, not as a prefix
+                score = min(score, ratio(heard, part))
             need = threshold_for(part) - relax
             if part in COMMON_WORD_NAMES and relax == 0.0:
                 need = 101.0

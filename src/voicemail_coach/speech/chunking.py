@@ -11,7 +11,9 @@ gets one grade, however it was decoded.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -47,13 +49,34 @@ class Span:
     open: bool = False  # still being spoken: its end is only where the audio ends so far
 
 
+@functools.lru_cache(maxsize=1)
+def _silero():
+    """Silero VAD as faster-whisper ships it, run with onnxruntime as faster-whisper runs it. The file is
+    found without importing faster_whisper, which would load CTranslate2, PyAV and tokenizers (about
+    50 MB) that the Moonshine engine never uses."""
+    import importlib.util
+
+    import onnxruntime
+
+    spec = importlib.util.find_spec("faster_whisper")
+    folder = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
+    if folder is None or not (folder / "assets" / "silero_vad_v6.onnx").is_file():
+        from faster_whisper.vad import get_vad_model  # a layout we do not know: let the package find it
+
+        return get_vad_model().session
+    options = onnxruntime.SessionOptions()
+    options.inter_op_num_threads = options.intra_op_num_threads = 1
+    options.enable_cpu_mem_arena = False
+    options.log_severity_level = 4
+    return onnxruntime.InferenceSession(str(folder / "assets" / "silero_vad_v6.onnx"), sess_options=options,
+                                        providers=["CPUExecutionProvider"])
+
+
 class VadStream:
     """Silero speech probabilities, computed window by window as audio arrives."""
 
     def __init__(self) -> None:
-        from faster_whisper.vad import get_vad_model
-
-        self._session = get_vad_model().session
+        self._session = _silero()
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(64, dtype=np.float32)

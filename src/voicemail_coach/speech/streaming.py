@@ -72,8 +72,8 @@ class StreamingTranscriber:
         self._take_blocks()
         for chunk in self._planner.advance():
             self._decode(chunk)  # even when closing: the planner has moved past it
-        if self._opening is not None and self._opening_again is None and not self._closing.is_set():
-            self._opening_again = self._read_again(self._opening.start / SAMPLE_RATE, self._opening.end / SAMPLE_RATE)
+        if self.opening is not None and self._opening_again is None and not self._closing.is_set():
+            self._opening_again = self._read_again(*self.opening)
         self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._planner.done}
         for chunk in self._planner.speculate():
             key = (chunk.start, chunk.end)
@@ -86,6 +86,11 @@ class StreamingTranscriber:
         return self.transcriber.transcribe(audio[chunk.start : chunk.end], self.hints, offset=chunk.start / SAMPLE_RATE)
 
     @property
+    def opening(self) -> tuple[float, float] | None:
+        """The first chunk, in seconds: what a second listen reads again."""
+        return (self._opening.start / SAMPLE_RATE, self._opening.end / SAMPLE_RATE) if self._opening else None
+
+    @property
     def opening_read_early(self) -> bool:
         """Whether the opening's second reading was made while the rep was still talking."""
         return self._opening_again is not None
@@ -93,9 +98,7 @@ class StreamingTranscriber:
     def again(self, start: float, end: float) -> list[Word]:
         """The second listen to ``start..end`` s (core.second_listen asks for the opening): read during
         the recording when there was time, else now."""
-        chunk = self._opening
-        if chunk is not None and self._opening_again is not None and \
-                (round(start * SAMPLE_RATE), round(end * SAMPLE_RATE)) == (chunk.start, chunk.end):
+        if self._opening_again is not None and (start, end) == self.opening:
             return list(self._opening_again)
         return self._read_again(start, end)
 
@@ -134,5 +137,4 @@ class StreamingTranscriber:
             self._decode(chunk)
         if not self.words:
             raise NoSpeechError("no speech detected in the recording")
-        opening = (self._opening.start / SAMPLE_RATE, self._opening.end / SAMPLE_RATE) if self._opening else None
-        return Transcript(list(self.words), duration=len(self._planner.audio) / SAMPLE_RATE, opening=opening)
+        return Transcript(list(self.words), duration=len(self._planner.audio) / SAMPLE_RATE, opening=self.opening)

@@ -165,7 +165,8 @@ def _patiently(conn: sqlite3.Connection, sql: str, seconds: float = 5.0) -> None
             conn.execute(sql).fetchall()
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower() or time.monotonic() > deadline:
+            waiting = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+            if not waiting or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
