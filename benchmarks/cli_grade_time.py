@@ -9,8 +9,9 @@ and the ratio ours / baseline (target <= 1.3).
 
     python benchmarks/cli_grade_time.py [--runs 5] [--engine auto|moonshine|faster-whisper] [--voicemail ID]
 
-A message that leaves a checklist item missing also has its opening heard a second time
-(core.second_listen): ``--voicemail missing-email-01`` measures that case.
+A message that leaves out an item its opening can hold (a name, the value, the number) also has
+its opening heard a second time (core.second_listen): ``--voicemail missing-prospect-01`` measures
+that case.
 """
 
 from __future__ import annotations

@@ -58,6 +58,18 @@ def test_a_complete_message_is_not_read_again():
     assert again.asked == []
 
 
+def test_a_message_missing_only_its_closing_items_is_not_read_again():
+    # the follow-up email and the callback promise close a message: a second listen to its opening
+    # cannot give them, so nothing is decoded again for them
+    first = Transcript(words("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+                       + words("We cut uniform costs by 20 percent for Seaside Inns. Call me at 555-214-3390, "
+                               "again 555-214-3390.", start=6.0), duration=30.0, opening=(0.0, 5.0))
+    result = judge(first)
+    assert not result.item("email_followup").passed and not result.item("callback_time").passed
+    again = Listener("Hi Chloe, Dave Kowalski from Brightline Uniforms. I'll email you and call Thursday at 10.")
+    assert listen_again(first, again, judge) is first and again.asked == []
+
+
 def test_a_second_reading_that_loses_an_item_is_not_kept():
     first = message("Hi there, Dave Kowalski from Brightline Uniforms.")
     # names the prospect but loses the company: not strictly more
