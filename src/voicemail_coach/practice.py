@@ -341,13 +341,7 @@ class Practice:
             rep = rep_row.profile if rep_row else RepProfile()
             log.info("recovering interrupted take %s (%.1f s)", path.name, duration)
             try:
-                from voicemail_coach.audio.files import load_for_speech
-
-                prospect = _prospect_of(scenario)
-                audio, names = load_for_speech(path), hints(rep, prospect)
-                transcript = self.listened_again(
-                    self.services.transcriber.transcribe_audio(audio, names),
-                    self.services.transcriber.again_in(audio, names), rep, prospect, meta.get("session_id"))
+                transcript = self.transcribe_file(path, rep, _prospect_of(scenario), meta.get("session_id"))
             except Exception as exc:  # silent or unreadable: kept on disk, listed as recovered
                 log.warning("recovered take %s could not be transcribed: %s", path.name, exc)
                 transcript = Transcript([], duration=duration)

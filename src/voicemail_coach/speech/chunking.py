@@ -59,8 +59,9 @@ def _silero():
     import onnxruntime
 
     spec = importlib.util.find_spec("faster_whisper")
-    folder = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
-    if folder is None or not (folder / "assets" / "silero_vad_v6.onnx").is_file():
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    model = Path(folders[0]) / "assets" / "silero_vad_v6.onnx" if folders else None
+    if model is None or not model.is_file():
         from faster_whisper.vad import get_vad_model  # a layout we do not know: let the package find it
 
         return get_vad_model().session
@@ -68,8 +69,7 @@ def _silero():
     options.inter_op_num_threads = options.intra_op_num_threads = 1
     options.enable_cpu_mem_arena = False
     options.log_severity_level = 4
-    return onnxruntime.InferenceSession(str(folder / "assets" / "silero_vad_v6.onnx"), sess_options=options,
-                                        providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 class VadStream:
