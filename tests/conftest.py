@@ -17,6 +17,43 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VOICEMAIL_COACH_CACHE", str(Path(os.environ.get("TMPDIR", "/tmp")) / "voicemail-coach-test-cache"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--database-backend", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="where the practice history is kept in the tests: a SQLite file in each data folder "
+                          "(the app's default) or a database of its own on a PostgreSQL server the run starts")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself (locks, damage, its pragmas), or "
+                                       "a command-line process and the test reading the same data folder's file")
+
+
+@pytest.fixture(autouse=True)
+def _history_backend(request, monkeypatch):
+    """With --database-backend postgresql, every history a test opens by file path (a data folder's, or one
+    of its own) is a fresh database on the test server instead: the same stores, tests and checks."""
+    if request.config.getoption("--database-backend") != "postgresql":
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about the SQLite file itself")
+    import uuid
+
+    from voicemail_coach.storage import db
+    from voicemail_coach.storage.sql import is_server_url
+
+    server, connect, made = request.getfixturevalue("postgres"), db.connect, {}
+
+    def connect_on_server(target):
+        if is_server_url(target):
+            return connect(target)
+        key = str(Path(target).resolve())
+        if key not in made:
+            made[key] = server.create_database(f"h_{uuid.uuid4().hex[:16]}")
+        return connect(made[key])
+
+    monkeypatch.setattr(db, "connect", connect_on_server)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     """No test may write into the real user data dir."""

@@ -378,6 +378,7 @@ def test_an_import_killed_midway_leaves_nothing_a_restart_does_not_clear(tmp_pat
     assert sorted(str(p) for p in recordings.iterdir()) == stored
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_refuses_the_import_plainly_and_leaves_no_file(source, tmp_path):
     import sqlite3
 

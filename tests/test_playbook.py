@@ -195,6 +195,7 @@ def test_a_session_grades_with_its_own_playbook_and_carries_it_in_its_bundle(tmp
         import_bundle(Services(tmp_path / "c"), broken)
 
 
+@pytest.mark.sqlite_only  # the command line runs in its own process, on the data folder's file
 def test_the_command_line_creates_a_session_with_a_playbook(tmp_path):
     services = Services(tmp_path / "data")
     _winter(services)

@@ -128,7 +128,8 @@ def test_deleting_a_rep_removes_everything_of_theirs_and_nothing_else(tmp_path):
         assert s.repo.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
     kept = store.get(session.id)
     assert kept.rep_ids == [ben.id] and kept.trainer_id is None and not kept.exemplars
-    assert s.repo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    if s.repo.conn.dialect == "sqlite":  # PostgreSQL refuses a dangling reference at once
+        assert s.repo.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert s.repo.active_rep().id == ben.id
 
 

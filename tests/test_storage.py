@@ -7,15 +7,17 @@ import sqlite3
 import pytest
 
 from voicemail_coach.core.people import RepProfile
+from voicemail_coach.storage import db as storage_db
 from voicemail_coach.storage.db import MIGRATIONS, StorageError, connect
 from voicemail_coach.storage.repository import Repository
 
 
 def repo_at(tmp_path) -> Repository:
-    db = tmp_path / "vc.sqlite3"
-    return Repository(connect(db), db, tmp_path / "recordings")
+    """The history of a data folder, on the backend the run tests (conftest: --database-backend)."""
+    return Repository(storage_db.connect(tmp_path / "vc.sqlite3"), tmp_path / "recordings")
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
     repo = repo_at(tmp_path)
     assert repo.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -60,6 +62,7 @@ def test_recording_is_copied_into_the_data_dir_only_with_its_row(tmp_path):
     assert list(target.parent.iterdir()) == [target]
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_leaves_no_copied_recording_behind(tmp_path):
     repo = repo_at(tmp_path)
     repo.conn.execute("PRAGMA busy_timeout=100")
@@ -94,6 +97,7 @@ def test_half_written_copies_are_swept_at_start(tmp_path):
     assert not old.exists() and young.exists() and kept.exists()
 
 
+@pytest.mark.sqlite_only
 def test_damaged_database_gets_a_plain_message(tmp_path):
     db = tmp_path / "vc.sqlite3"
     db.write_bytes(b"this is not a database at all" * 100)
@@ -101,6 +105,7 @@ def test_damaged_database_gets_a_plain_message(tmp_path):
         connect(db)
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_is_refused(tmp_path):
     db = tmp_path / "vc.sqlite3"
     conn = sqlite3.connect(db)
@@ -110,6 +115,7 @@ def test_newer_schema_is_refused(tmp_path):
         connect(db)
 
 
+@pytest.mark.sqlite_only
 def test_damaged_database_is_set_aside_and_a_new_one_started(tmp_path):
     from voicemail_coach.services import Services
 
@@ -125,6 +131,7 @@ def test_damaged_database_is_set_aside_and_a_new_one_started(tmp_path):
     assert services.notices and "damaged" in services.notices[0] and backups[0].name in services.notices[0]
 
 
+@pytest.mark.sqlite_only
 def test_two_processes_write_one_database_safely(tmp_path):
     import subprocess
     import sys
@@ -139,7 +146,7 @@ def test_two_processes_write_one_database_safely(tmp_path):
         from voicemail_coach.storage.db import connect
         from voicemail_coach.storage.repository import Repository
         db = Path(sys.argv[1])
-        repo = Repository(connect(db), db, db.parent / "rec")
+        repo = Repository(connect(db), db.parent / "rec")
         for n in range(150):
             repo.add_attempt(None, "x", {"score": n % 100, "transcript": "t", "items": [], "metrics": {}}, [], None)
         """
@@ -151,6 +158,7 @@ def test_two_processes_write_one_database_safely(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.sqlite_only
 def test_processes_starting_together_on_a_new_data_folder_all_save(tmp_path):
     """First start, three processes at once, twenty times: the schema is migrated once, nothing is lost."""
     import subprocess
@@ -173,3 +181,14 @@ def test_processes_starting_together_on_a_new_data_folder_all_save(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 3 - len(failures)
         conn.close()
     assert failures == []
+
+
+def test_the_history_is_on_the_backend_the_run_tests(request, tmp_path):
+    """The second pass of scripts/test.sh really keeps every history on PostgreSQL (and the first on files)."""
+    from voicemail_coach.services import Services
+
+    backend = request.config.getoption("--database-backend")
+    assert repo_at(tmp_path).conn.dialect == backend
+    services = Services(tmp_path / "data")
+    assert services.repo.conn.dialect == backend
+    assert (tmp_path / "data" / "voicemail-coach.sqlite3").exists() == (backend == "sqlite")

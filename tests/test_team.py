@@ -127,7 +127,7 @@ def test_a_login_of_one_team_database_reads_nothing_in_another(postgres, team):
 
 def _local_history(tmp_path) -> tuple[Repository, SessionStore]:
     db = tmp_path / "local.sqlite3"
-    repo = Repository(connect(db), db, tmp_path / "recordings")
+    repo = Repository(connect(db), tmp_path / "recordings")
     return repo, SessionStore(repo)
 
 
@@ -296,7 +296,7 @@ def test_an_older_history_gains_the_outbox_without_losing_a_row(tmp_path):
     old.execute("INSERT INTO attempts(rep_id, score, transcript) VALUES (1, 77, 'hello')")
     old.commit()
     old.close()
-    repo = Repository(connect(db), db, tmp_path / "rec")
+    repo = Repository(connect(db), tmp_path / "rec")
     assert repo.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [(h.rep, h.score) for h in repo.history()] == [("Amy", 77)]
     assert repo.queue_uploads([1]) == 1 and repo.waiting_uploads() == [1]

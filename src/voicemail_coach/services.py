@@ -13,23 +13,35 @@ from voicemail_coach.paths import DataDir, resources_dir
 from voicemail_coach.playbook import active_rubric, named_rubric
 
 ENGINE_ENV = "VOICEMAIL_COACH_ENGINE"
+DATABASE_ENV = "VOICEMAIL_COACH_DATABASE"  # a postgresql:// URL keeps the history on a server instead
 
 log = logging.getLogger(__name__)
 
 
 class Services:
     def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None,
-                 engine: str | None = None, progress=None):
+                 engine: str | None = None, progress=None, database: str | None = None):
         self.dirs = DataDir(data_dir)
+        self.database = database or os.environ.get(DATABASE_ENV) or None  # None: the file in the data folder
         self.model_dir = model_dir
         self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"  # auto, moonshine or faster-whisper
         self.progress = progress  # called with (what, fraction) while a model is prepared
         self.notices: list[str] = []  # things the user must be told once (a database set aside, …)
         self._named_rubrics: dict[str, Rubric] = {}
 
+    @property
+    def history_server(self) -> str | None:
+        """The PostgreSQL database holding the history, as the window shows it (no password); None for the
+        data folder's file."""
+        if not self.database:
+            return None
+        from voicemail_coach.storage.sql import shown_url
+
+        return shown_url(self.database).split("://", 1)[1]
+
     @cached_property
     def repo(self):
-        from voicemail_coach.storage.db import DamagedDatabase, StorageError, connect, set_aside
+        from voicemail_coach.storage.db import StorageError, connect
         from voicemail_coach.storage.repository import Repository
 
         try:
@@ -39,23 +51,9 @@ class Services:
             why = ("it is a file, not a folder" if root.exists() and not root.is_dir()
                    else f"it cannot be written ({exc.strerror or exc})")
             raise StorageError(f"cannot use {root} as the data folder: {why}; choose another with --data-dir") from None
-        try:
-            conn = connect(self.dirs.database)
-        except DamagedDatabase:
-            from voicemail_coach.storage.recovery import salvage
-
-            backup = set_aside(self.dirs.database)
-            log.info("damaged database moved to %s", backup)
-            conn = connect(self.dirs.database)
-            found = salvage(backup, conn)
-            log.info("recovered from the damaged database: %s", found)
-            attempts, comments = found.get("attempts", 0), found.get("comments", 0)
-            self.notices.append(
-                f"Your practice history was damaged. {attempts} attempt{'s' if attempts != 1 else ''} and "
-                f"{comments} comment{'s' if comments != 1 else ''} could be read and were recovered; the "
-                f"damaged file was kept as {backup.name} in {backup.parent}. Your recordings are untouched."
-            )
-        repo = Repository(conn, self.dirs.database, self.dirs.recordings)
+        # a server's database is repaired by its administrator; a file here is repaired here
+        conn = connect(self.database) if self.database else self._open_file()
+        repo = Repository(conn, self.dirs.recordings)
         if swept := repo.files.sweep_staged():
             log.info("removed %d half-written file(s) left in %s", swept, self.dirs.recordings)
         try:
@@ -65,6 +63,28 @@ class Services:
         except StorageError as exc:  # a read-only or busy database: try again next time
             log.warning("old recordings were not deleted: %s", exc)
         return repo
+
+    def _open_file(self):
+        """The history file in the data folder; a damaged one is set aside and what is readable recovered."""
+        from voicemail_coach.storage.db import DamagedDatabase, connect, set_aside
+
+        try:
+            conn = connect(self.dirs.database)
+        except DamagedDatabase:
+            from voicemail_coach.storage.recovery import salvage
+
+            backup = set_aside(self.dirs.database)
+            log.info("damaged database moved to %s", backup)
+            conn = connect(self.dirs.database)
+            found = salvage(backup, conn.raw)
+            log.info("recovered from the damaged database: %s", found)
+            attempts, comments = found.get("attempts", 0), found.get("comments", 0)
+            self.notices.append(
+                f"Your practice history was damaged. {attempts} attempt{'s' if attempts != 1 else ''} and "
+                f"{comments} comment{'s' if comments != 1 else ''} could be read and were recovered; the "
+                f"damaged file was kept as {backup.name} in {backup.parent}. Your recordings are untouched."
+            )
+        return conn
 
     @cached_property
     def sessions(self):

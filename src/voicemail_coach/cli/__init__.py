@@ -91,7 +91,8 @@ def open_app(args) -> int:
             raise CliError(f"the desktop app cannot start: {exc}") from None
         build_parser().print_help()
         return 0
-    return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir, engine=args.engine)
+    return run(data_dir=args.data_dir, scenario_id=args.scenario, model_dir=args.model_dir, engine=args.engine,
+               database=args.database)
 
 
 def main(argv: list[str] | None = None) -> int:

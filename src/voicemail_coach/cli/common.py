@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from voicemail_coach.cli.types import folder
+from voicemail_coach.cli.types import database_url, folder
 from voicemail_coach.core import limits
 
 
@@ -26,6 +26,10 @@ def common_options(defaults: bool) -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     extra = {} if defaults else {"default": argparse.SUPPRESS}
     common.add_argument("--data-dir", type=folder, help="keep every file the app writes under DIR (also VOICEMAIL_COACH_HOME)", **extra)
+    common.add_argument("--database", metavar="URL", type=database_url,
+                        help="keep the practice history in this PostgreSQL database (postgresql://user@host/db) "
+                             "instead of the file in the data folder; recordings stay in the data folder "
+                             "(also VOICEMAIL_COACH_DATABASE)", **extra)
     common.add_argument("--json", action="store_true", help="print JSON instead of text", **extra)
     common.add_argument("--engine", choices=["auto", "moonshine", "faster-whisper"],
                         help="speech engine (default auto: Moonshine where it runs, else faster-whisper; "
@@ -37,7 +41,8 @@ def open_services(args, need_database: bool = True):
     from voicemail_coach.services import Services
 
     services = Services(args.data_dir, getattr(args, "model_dir", None), getattr(args, "engine", None),
-                        progress=_progress_line if sys.stderr.isatty() else None)
+                        progress=_progress_line if sys.stderr.isatty() else None,
+                        database=getattr(args, "database", None))
     if need_database:
         _ = services.repo  # open (or repair) the database first, so its notice comes before the output
     for notice in services.notices:

@@ -38,3 +38,12 @@ def folder(text: str):
     if not text.strip():
         raise argparse.ArgumentTypeError("the folder is empty")
     return Path(text)
+
+
+def database_url(text: str) -> str:
+    """A PostgreSQL database's address; anything else is refused before a connection is tried."""
+    from voicemail_coach.storage import is_server_url
+
+    if not is_server_url(text.strip()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a PostgreSQL address (postgresql://user@host/database)")
+    return text.strip()

@@ -1,8 +1,10 @@
-"""SQLite storage: schema migrations, reps, attempts, sessions; recordings beside the database.
+"""The practice history: reps, attempts, sessions, marks in a SQLite file (the default) or a PostgreSQL
+database, with the same migrations and the same SQL; recordings are files in the data folder.
 
 The rest of the app takes records (core/records.py) from the repository and catches StorageError; the
 modules inside this package are its own."""
 
-from voicemail_coach.storage.db import StorageError, os_reason
+from voicemail_coach.storage.errors import StorageError, os_reason
+from voicemail_coach.storage.sql import is_server_url
 
-__all__ = ["StorageError", "os_reason"]
+__all__ = ["StorageError", "is_server_url", "os_reason"]

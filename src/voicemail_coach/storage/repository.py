@@ -5,8 +5,8 @@ Every read returns a typed record (core/records.py); storage/rows.py turns rows 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,8 +15,9 @@ from voicemail_coach.core.records import (
     Comment, Drill, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
 )
 from voicemail_coach.storage import rows
-from voicemail_coach.storage.db import StorageError, explain_error, guarded
+from voicemail_coach.storage.db import StorageError, guarded
 from voicemail_coach.storage.recordings import RecordingFolder
+from voicemail_coach.storage.sql import Database, utc_now
 
 __all__ = ["HistoryFilter", "Rep", "Repository", "StorageError", "TEAM_URL", "guarded"]
 
@@ -24,16 +25,15 @@ TEAM_URL = "team_url"  # the setting that holds the joined team server's address
 
 
 class Repository:
-    def __init__(self, conn: sqlite3.Connection, db_path: Path, recordings: Path):
-        self.conn = conn
+    def __init__(self, db: Database, recordings: Path):
+        self.conn = db  # a SQLite file or a PostgreSQL database: the same SQL runs on both
         self.lock = threading.RLock()  # one connection, shared by every store built on it
-        self.db_path = db_path
         self.files = RecordingFolder(recordings)
 
     # ------------------------------------------------------------------ reps
     @guarded
     def save_rep(self, profile: RepProfile, make_active: bool = True) -> Rep:
-        row = self.conn.execute("SELECT id FROM reps WHERE name = ? COLLATE NOCASE", (profile.name,)).fetchone()
+        row = self.conn.execute("SELECT id FROM reps WHERE lower(name) = lower(?)", (profile.name,)).fetchone()
         if row:
             rep_id = row["id"]
             self.conn.execute(
@@ -41,21 +41,21 @@ class Repository:
                 (profile.name, profile.company, profile.phone, profile.email, rep_id),
             )
         else:
-            rep_id = self.conn.execute(
+            rep_id = self.conn.insert(
                 "INSERT INTO reps(name, company, phone, email) VALUES (?,?,?,?)",
                 (profile.name, profile.company, profile.phone, profile.email),
-            ).lastrowid
+            )
         if make_active:
             self.set_setting("active_rep", str(rep_id))
         return Rep(rep_id, profile)
 
     @guarded
     def reps(self) -> list[Rep]:
-        return [rows.rep(r) for r in self.conn.execute("SELECT * FROM reps ORDER BY name COLLATE NOCASE")]
+        return [rows.rep(r) for r in self.conn.execute("SELECT * FROM reps ORDER BY lower(name), name")]
 
     @guarded
     def rep_by_name(self, name: str) -> Rep | None:
-        row = self.conn.execute("SELECT * FROM reps WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+        row = self.conn.execute("SELECT * FROM reps WHERE lower(name) = lower(?)", (name,)).fetchone()
         return rows.rep(row) if row else None
 
     @guarded
@@ -96,16 +96,16 @@ class Repository:
                 yield
                 return
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.begin()
                 try:
                     yield
-                    self.conn.execute("COMMIT")
+                    self.conn.commit()
                 except BaseException:
                     if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
+                        self.conn.rollback()
                     raise
-            except sqlite3.DatabaseError as exc:
-                raise StorageError(explain_error(exc, self.db_path)) from None
+            except self.conn.errors as exc:
+                raise StorageError(self.conn.explain(exc)) from None
 
     @guarded
     def add_attempt(
@@ -149,12 +149,11 @@ class Repository:
     def _insert_attempt(self, rep_id, scenario_id, result, words, audio_path, status, touch, previous_id, clock,
                         session_id, created_at, origin, engine) -> int:
         metrics = result.get("metrics", {})
-        return self.conn.execute(
+        return self.conn.insert(
             """INSERT INTO attempts(rep_id, scenario_id, status, score, duration_s, transcript,
                                     words_json, items_json, metrics_json, audio_path, touch, previous_id, clock,
                                     session_id, origin, engine, created_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,
-                       COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 rep_id,
                 scenario_id,
@@ -172,9 +171,9 @@ class Repository:
                 session_id,
                 origin,
                 engine,
-                created_at,
+                created_at or utc_now(),
             ),
-        ).lastrowid
+        )
 
     @guarded
     def replace_grade(self, attempt_id: int, result: dict) -> None:
@@ -195,10 +194,10 @@ class Repository:
     @guarded
     def save_email(self, attempt_id: int, text: str, result: dict) -> None:
         self.conn.execute(
-            """INSERT INTO attempt_emails(attempt_id, text, score, items_json) VALUES (?,?,?,?)
+            """INSERT INTO attempt_emails(attempt_id, text, score, items_json, updated_at) VALUES (?,?,?,?,?)
                ON CONFLICT(attempt_id) DO UPDATE SET text=excluded.text, score=excluded.score,
-               items_json=excluded.items_json, updated_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now')""",
-            (attempt_id, text, result["score"], json.dumps(result["items"])),
+               items_json=excluded.items_json, updated_at=excluded.updated_at""",
+            (attempt_id, text, result["score"], json.dumps(result["items"]), utc_now()),
         )
 
     @guarded
@@ -255,14 +254,14 @@ class Repository:
     @guarded
     def data_version(self) -> int:
         """Changes whenever another connection (another window, another process) commits to the database."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.data_version()
 
     # ------------------------------------------------------ delete with undo
     @guarded
     def delete_attempts(self, ids: list[int]) -> None:
         """Hide attempts from every view; restore_attempts() undoes it until purge_deleted() runs."""
-        self.conn.executemany(
-            "UPDATE attempts SET deleted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", [(i,) for i in ids])
+        now = utc_now()
+        self.conn.executemany("UPDATE attempts SET deleted_at = ? WHERE id = ?", [(now, i) for i in ids])
 
     @guarded
     def restore_attempts(self, ids: list[int]) -> None:
@@ -285,9 +284,9 @@ class Repository:
     @guarded
     def expire_recordings(self, days: int) -> int:
         """Delete recordings older than ``days``; scores, transcripts and comments stay. Returns how many."""
+        cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - int(days) * 86400))
         old = self.conn.execute(
-            """SELECT id, audio_path FROM attempts WHERE audio_path IS NOT NULL
-               AND created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)""", (f"-{int(days)} days",)).fetchall()
+            "SELECT id, audio_path FROM attempts WHERE audio_path IS NOT NULL AND created_at < ?", (cutoff,)).fetchall()
         if not old:
             return 0
         self.conn.executemany("UPDATE attempts SET audio_path = NULL WHERE id = ?", [(r["id"],) for r in old])
@@ -325,10 +324,8 @@ class Repository:
     @guarded
     def add_comment(self, attempt_id: int, text: str, at_s: float | None, author: str = "",
                     created_at: str | None = None) -> int:
-        return self.conn.execute(
-            """INSERT INTO comments(attempt_id, at_s, author, text, created_at)
-               VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
-            (attempt_id, at_s, author, text, created_at)).lastrowid
+        return self.conn.insert("INSERT INTO comments(attempt_id, at_s, author, text, created_at) VALUES (?,?,?,?,?)",
+                                (attempt_id, at_s, author, text, created_at or utc_now()))
 
     @guarded
     def comments(self, attempt_id: int) -> list[Comment]:
@@ -349,10 +346,9 @@ class Repository:
         """A person's word on a checklist item: "I said it" (``said``) or "I didn't"."""
         if role not in ("rep", "trainer"):
             raise ValueError("role must be 'rep' or 'trainer'")
-        return self.conn.execute(
-            """INSERT INTO marks(attempt_id, item_id, said, marker, role, created_at)
-               VALUES (?,?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))""",
-            (attempt_id, item_id, int(bool(said)), marker, role, created_at)).lastrowid
+        return self.conn.insert(
+            "INSERT INTO marks(attempt_id, item_id, said, marker, role, created_at) VALUES (?,?,?,?,?,?)",
+            (attempt_id, item_id, int(bool(said)), marker, role, created_at or utc_now()))
 
     @guarded
     def marks(self, attempt_id: int) -> list[Mark]:
@@ -384,14 +380,16 @@ class Repository:
     @guarded
     def add_drill(self, rep_id: int | None, scenario_id: str | None, part: str, passed: bool, transcript: str,
                   items: list[dict]) -> int:
-        return self.conn.execute(
-            "INSERT INTO drills(rep_id, scenario_id, part, passed, transcript, items_json) VALUES (?,?,?,?,?,?)",
-            (rep_id, scenario_id, part, int(bool(passed)), transcript, json.dumps(items))).lastrowid
+        return self.conn.insert(
+            "INSERT INTO drills(rep_id, scenario_id, part, passed, transcript, items_json, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (rep_id, scenario_id, part, int(bool(passed)), transcript, json.dumps(items), utc_now()))
 
     @guarded
     def drills(self, rep_id: int | None, part: str | None = None) -> list[Drill]:
         """A rep's drills, newest first (one part's with ``part``)."""
-        sql, args = "SELECT * FROM drills WHERE rep_id IS ?", [rep_id]
+        sql, args = ("SELECT * FROM drills WHERE rep_id IS NULL", []) if rep_id is None else \
+            ("SELECT * FROM drills WHERE rep_id = ?", [rep_id])
         if part is not None:
             sql += " AND part = ?"
             args.append(part)
@@ -412,9 +410,8 @@ class Repository:
     @guarded
     def queue_uploads(self, ids: list[int]) -> int:
         """Queue attempts for the team server (again harmless); returns how many were newly queued."""
-        before = self.conn.total_changes
-        self.conn.executemany("INSERT OR IGNORE INTO outbox(attempt_id) VALUES (?)", [(i,) for i in ids])
-        return self.conn.total_changes - before
+        return self.conn.executemany("INSERT INTO outbox(attempt_id) VALUES (?) ON CONFLICT DO NOTHING",
+                                     [(i,) for i in ids])
 
     @guarded
     def waiting_uploads(self) -> list[int]:

@@ -4,12 +4,14 @@ empty or missing values rather than breaking a listing."""
 from __future__ import annotations
 
 import json
-import sqlite3
+from typing import Any
 
 from voicemail_coach.core.people import RepProfile
 from voicemail_coach.core.records import (
     Comment, Drill, HistoryEntry, HistoryFilter, HistoryRow, ItemOutcome, Mark, Rep, SavedAttempt, SavedEmail,
 )
+
+Row = Any  # sqlite3.Row or a server row: read by column name
 
 SCORE = (0, 100)
 SECONDS = (0, 86400)
@@ -60,11 +62,11 @@ def items_of(cell) -> list[dict]:
     return [i for i in stored(cell, []) if isinstance(i.get("id"), str) and "passed" in i]
 
 
-def rep(row: sqlite3.Row) -> Rep:
+def rep(row: Row) -> Rep:
     return Rep(row["id"], RepProfile(row["name"], row["company"], row["phone"], row["email"]))
 
 
-def attempt(row: sqlite3.Row) -> SavedAttempt:
+def attempt(row: Row) -> SavedAttempt:
     """From ``SELECT a.*, r.name AS rep``."""
     return SavedAttempt(
         id=row["id"], created_at=text(row["created_at"]), rep_id=row["rep_id"], rep=text(row["rep"]),
@@ -77,7 +79,7 @@ def attempt(row: sqlite3.Row) -> SavedAttempt:
     )
 
 
-def history_entry(row: sqlite3.Row) -> HistoryEntry:
+def history_entry(row: Row) -> HistoryEntry:
     return HistoryEntry(
         id=row["id"], created_at=text(row["created_at"]), rep=text(row["rep"]), scenario_id=row["scenario_id"],
         score=number(row["score"], SCORE), duration_s=number(row["duration_s"], SECONDS),
@@ -87,36 +89,46 @@ def history_entry(row: sqlite3.Row) -> HistoryEntry:
     )
 
 
-def history_row(r: sqlite3.Row) -> HistoryRow:
+def history_row(r: Row) -> HistoryRow:
     return HistoryRow(r["id"], text(r["created_at"]), text(r["rep"]), r["scenario_id"],
                       number(r["touch"], TOUCHES) or 1, number(r["score"], SCORE), number(r["duration_s"], SECONDS),
                       text(r["status"]), r["session_id"], r["marked_items"] or 0)
 
 
-def outcome(row: sqlite3.Row, with_items: bool) -> ItemOutcome:
+def outcome(row: Row, with_items: bool) -> ItemOutcome:
     return ItemOutcome(row["id"], text(row["created_at"]), row["rep_id"], row["scenario_id"],
                        number(row["score"], SCORE), row["session_id"],
                        {i["id"]: bool(i["passed"]) for i in items_of(row["items_json"])} if with_items else {})
 
 
-def comment(row: sqlite3.Row) -> Comment:
+def comment(row: Row) -> Comment:
     return Comment(row["id"], row["attempt_id"], number(row["at_s"], SECONDS), text(row["author"]),
                    text(row["text"]), text(row["created_at"]))
 
 
-def mark(row: sqlite3.Row) -> Mark:
+def mark(row: Row) -> Mark:
     return Mark(row["id"], row["item_id"], bool(row["said"]), text(row["marker"]), row["role"],
                 text(row["created_at"]))
 
 
-def drill(row: sqlite3.Row) -> Drill:
+def drill(row: Row) -> Drill:
     return Drill(row["id"], text(row["created_at"]), row["rep_id"], row["scenario_id"], text(row["part"]),
                  bool(row["passed"]), text(row["transcript"]), items_of(row["items_json"]))
 
 
-def email(row: sqlite3.Row) -> SavedEmail:
+def email(row: Row) -> SavedEmail:
     return SavedEmail(text(row["text"]), number(row["score"], SCORE), items_of(row["items_json"]),
                       text(row["updated_at"]))
+
+
+def _day_after(day: str) -> str:
+    """The day after ``day`` (YYYY-MM-DD), so a filter's last day is included whole."""
+    import datetime
+
+    try:
+        return (datetime.date.fromisoformat(day[:10]) + datetime.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
 
 
 def where(flt: HistoryFilter) -> tuple[str, list]:
@@ -124,13 +136,13 @@ def where(flt: HistoryFilter) -> tuple[str, list]:
     clauses, args = ["a.deleted_at IS NULL"], []
     for value, clause in ((flt.rep_id, "a.rep_id = ?"), (flt.scenario_id or None, "a.scenario_id = ?"),
                           (flt.session_id, "a.session_id = ?"), (flt.since or None, "a.created_at >= ?"),
-                          (flt.until or None, "a.created_at < date(?, '+1 day')")):
+                          (_day_after(flt.until) if flt.until else None, "a.created_at < ?")):
         if value is not None:
             clauses.append(clause)
             args.append(value)
     for word in flt.text.split():
         # every word must appear; LIKE wildcards in the user's text are taken literally
-        clauses.append("a.transcript LIKE ? ESCAPE '\\'")
+        clauses.append("lower(a.transcript) LIKE lower(?) ESCAPE '\\'")
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         args.append(f"%{escaped}%")
     return " AND ".join(clauses), args

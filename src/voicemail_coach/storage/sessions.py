@@ -6,6 +6,7 @@ from voicemail_coach.core import limits
 from voicemail_coach.core.records import Session
 from voicemail_coach.storage.db import StorageError, guarded
 from voicemail_coach.storage.repository import Repository
+from voicemail_coach.storage.sql import utc_now
 
 __all__ = ["Session", "SessionStore"]
 
@@ -17,7 +18,6 @@ class SessionStore:
         self.repo = repo
         self.conn = repo.conn
         self.lock = repo.lock
-        self.db_path = repo.db_path
 
     @guarded
     def create(self, name: str, rep_ids: list[int], track: list[str], pass_mark: int = 80,
@@ -31,12 +31,12 @@ class SessionStore:
             raise StorageError("a session needs at least one rep and one scenario")
         if not 0 <= pass_mark <= 100:
             raise StorageError("the pass mark is a score from 0 to 100")
-        if self.conn.execute("SELECT 1 FROM sessions WHERE name = ? COLLATE NOCASE", (name,)).fetchone():
+        if self.conn.execute("SELECT 1 FROM sessions WHERE lower(name) = lower(?)", (name,)).fetchone():
             raise StorageError(f"there is already a session called “{name}”")
         with self.repo.transaction():
-            session_id = self.conn.execute(
-                "INSERT INTO sessions(name, trainer_id, pass_mark, playbook) VALUES (?,?,?,?)",
-                (name, trainer_id, pass_mark, playbook)).lastrowid
+            session_id = self.conn.insert(
+                "INSERT INTO sessions(name, trainer_id, pass_mark, playbook, created_at) VALUES (?,?,?,?,?)",
+                (name, trainer_id, pass_mark, playbook, utc_now()))
             self.conn.executemany("INSERT INTO session_reps(session_id, rep_id) VALUES (?,?)",
                                   [(session_id, r) for r in dict.fromkeys(rep_ids)])
             self.conn.executemany("INSERT INTO session_track(session_id, position, scenario_id) VALUES (?,?,?)",
@@ -50,7 +50,7 @@ class SessionStore:
             return None
         reps = [r[0] for r in self.conn.execute(
             """SELECT sr.rep_id FROM session_reps sr JOIN reps r ON r.id = sr.rep_id
-               WHERE sr.session_id = ? ORDER BY r.name COLLATE NOCASE""", (session_id,))]
+               WHERE sr.session_id = ? ORDER BY lower(r.name), r.name""", (session_id,))]
         track_rows = self.conn.execute(
             "SELECT scenario_id, exemplar_id FROM session_track WHERE session_id = ? ORDER BY position", (session_id,)
         ).fetchall()
@@ -66,7 +66,7 @@ class SessionStore:
             found = self.get(int(key))
             if found:
                 return found
-        row = self.conn.execute("SELECT id FROM sessions WHERE name = ? COLLATE NOCASE", (key,)).fetchone()
+        row = self.conn.execute("SELECT id FROM sessions WHERE lower(name) = lower(?)", (key,)).fetchone()
         return self.get(row["id"]) if row else None
 
     @guarded
@@ -107,14 +107,20 @@ class SessionStore:
         """Store a whole session (with its id when it has one, as an undo does; a new one as an import does)
         and count ``attempt_ids`` in it. Returns its id."""
         with self.repo.transaction():
-            session_id = self.conn.execute(
-                "INSERT INTO sessions(id, name, trainer_id, pass_mark, created_at, playbook) "
-                "VALUES (?,?,?,?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), ?)",
-                (s.id, s.name, s.trainer_id, s.pass_mark, s.created_at, s.playbook)).lastrowid
-            self.conn.executemany("INSERT OR IGNORE INTO session_reps(session_id, rep_id) VALUES (?,?)",
-                                  [(session_id, r) for r in s.rep_ids])
+            columns = "name, trainer_id, pass_mark, created_at, playbook"
+            values = (s.name, s.trainer_id, s.pass_mark, s.created_at or utc_now(), s.playbook)
+            if s.id is None:
+                session_id = self.conn.insert(f"INSERT INTO sessions({columns}) VALUES (?,?,?,?,?)", values)
+            else:
+                session_id = self.conn.insert(f"INSERT INTO sessions(id, {columns}) VALUES (?,?,?,?,?,?)",
+                                              (s.id, *values))
+                self.conn.ids_given("sessions")
             self.conn.executemany(
-                "INSERT OR IGNORE INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?)",
+                "INSERT INTO session_reps(session_id, rep_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+                [(session_id, r) for r in s.rep_ids])
+            self.conn.executemany(
+                "INSERT INTO session_track(session_id, position, scenario_id, exemplar_id) VALUES (?,?,?,?) "
+                "ON CONFLICT DO NOTHING",
                 [(session_id, n, sid, s.exemplars.get(sid)) for n, sid in enumerate(s.track)])
             self.conn.executemany("UPDATE attempts SET session_id = ? WHERE id = ?",
                                   [(session_id, a) for a in attempt_ids])

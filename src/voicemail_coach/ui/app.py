@@ -26,7 +26,7 @@ def setup_logging(services: Services) -> None:
     root.setLevel(logging.INFO)
 
 
-def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engine=None):
+def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engine=None, database=None):
     from PySide6.QtWidgets import QApplication
 
     from voicemail_coach.ui.main_window import MainWindow
@@ -41,19 +41,19 @@ def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engin
     from voicemail_coach.paths import resources_dir
 
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "voicemail-coach.svg")))
-    services = Services(data_dir, model_dir, engine)
+    services = Services(data_dir, model_dir, engine, database=database)
     setup_logging(services)
     window = MainWindow(services, scenario_id, sd=sd)
     return app, window
 
 
 def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir: Path | None = None,
-        engine: str | None = None) -> int:
+        engine: str | None = None, database: str | None = None) -> int:
     from voicemail_coach.storage import StorageError
 
     t0 = time.perf_counter()
     try:
-        app, window = build_window(data_dir, scenario_id, model_dir, engine=engine)
+        app, window = build_window(data_dir, scenario_id, model_dir, engine=engine, database=database)
     except StorageError as exc:
         from PySide6.QtWidgets import QApplication
 

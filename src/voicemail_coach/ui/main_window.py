@@ -97,6 +97,12 @@ class MainWindow(QMainWindow):
         self.model_label = QLabel("  Loading speech model…  ")
         self.model_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.model_label)
+        if server := self.services.history_server:
+            where = QLabel(f"  History on {server.rsplit('@', 1)[-1]}  ")
+            where.setObjectName("muted")
+            where.setToolTip(f"Your practice history is kept in the PostgreSQL database {server}; "
+                             "recordings stay in this computer's data folder.")
+            self.statusBar().addPermanentWidget(where)
         self.model_progress = _ModelProgress(self)
         self.services.progress = self.model_progress.changed.emit  # called from the loading thread
 
