@@ -111,7 +111,7 @@ def test_a_server_that_does_not_answer_gets_a_plain_message_without_the_password
 
 def test_processes_starting_together_on_a_new_server_database_all_save(postgres, tmp_path):
     """Three first starts at once on an empty database: migrated once (an advisory lock), nothing lost."""
-    for round_ in range(3):
+    for _round in range(3):
         url = postgres.create_database(f"b_{uuid.uuid4().hex[:16]}")
         procs = [subprocess.Popen([sys.executable, "-m", "voicemail_coach", "--data-dir", str(tmp_path / f"d{n}"),
                                    "--database", url, "grade", "--text", f"Hi, this is rep {n}.",
