@@ -207,10 +207,11 @@ class PostgresDatabase(Database):
     def explain(self, exc: Exception) -> str:
         import psycopg
 
+        said = str(exc).strip()
+        first = said.splitlines()[0] if said else exc.__class__.__name__  # the server's detail lines: the log
         if isinstance(exc, psycopg.OperationalError):
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
             return f"cannot reach the database server {self.where}: {first}"
-        return f"database error on {self.where}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+        return f"database error on {self.where}: {first}"
 
     def close(self) -> None:
         self.raw.close()
