@@ -9,6 +9,7 @@ from pathlib import Path
 
 from voicemail_coach.core.rubric import Rubric
 from voicemail_coach.core.scenarios import ScenarioSet, load_scenarios
+from voicemail_coach import history_location
 from voicemail_coach.paths import DataDir, resources_dir
 from voicemail_coach.playbook import active_rubric, named_rubric
 
@@ -20,9 +21,13 @@ log = logging.getLogger(__name__)
 
 class Services:
     def __init__(self, data_dir: Path | str | None = None, model_dir: Path | str | None = None,
-                 engine: str | None = None, progress=None, database: str | None = None):
+                 engine: str | None = None, progress=None, database: str | None = None,
+                 chosen_location: bool = True):
         self.dirs = DataDir(data_dir)
-        self.database = database or os.environ.get(DATABASE_ENV) or None  # None: the file in the data folder
+        # None: the file in the data folder (also with chosen_location=False: the database chosen in Settings
+        # could not be opened, and the rep went on with this computer's file)
+        self.database = database or os.environ.get(DATABASE_ENV) or (
+            history_location.chosen(self.dirs) if chosen_location else None)
         self.model_dir = model_dir
         self.engine = engine or os.environ.get(ENGINE_ENV) or "auto"  # auto, moonshine or faster-whisper
         self.progress = progress  # called with (what, fraction) while a model is prepared
@@ -52,7 +57,8 @@ class Services:
                    else f"it cannot be written ({exc.strerror or exc})")
             raise StorageError(f"cannot use {root} as the data folder: {why}; choose another with --data-dir") from None
         # a server's database is repaired by its administrator; a file here is repaired here
-        conn = connect(self.database) if self.database else self._open_file()
+        conn = (connect(self.database, history_location.password_for(self.database)) if self.database
+                else self._open_file())
         repo = Repository(conn, self.dirs.recordings)
         if swept := repo.files.sweep_staged():
             log.info("removed %d half-written file(s) left in %s", swept, self.dirs.recordings)

@@ -171,11 +171,11 @@ def _patiently(conn: sqlite3.Connection, sql: str, seconds: float = 5.0) -> None
             time.sleep(0.05)
 
 
-def connect(target: Path | str) -> Database:
+def connect(target: Path | str, password: str | None = None) -> Database:
     """Open and migrate the history: a SQLite file at ``target`` (created if needed), or the PostgreSQL
-    database at a ``postgresql://`` URL."""
+    database at a ``postgresql://`` URL (``password``: when the URL and PostgreSQL's own ways hold none)."""
     if is_server_url(target):
-        return connect_server(str(target))
+        return connect_server(str(target), password)
     return SqliteDatabase(_connect_file(Path(target)), Path(target))
 
 
@@ -252,9 +252,9 @@ def server_version(db: Database) -> int:
     return row[0] or 0
 
 
-def connect_server(url: str) -> PostgresDatabase:
+def connect_server(url: str, password: str | None = None) -> PostgresDatabase:
     """Open and migrate the history in the PostgreSQL database at ``url``."""
-    db = PostgresDatabase(url)
+    db = PostgresDatabase(url, password=password)
     try:
         if server_version(db) != len(MIGRATIONS):
             db.begin()

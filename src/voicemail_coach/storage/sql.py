@@ -142,13 +142,13 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
     _in_block = False  # between our BEGIN and its COMMIT or ROLLBACK
 
-    def __init__(self, url: str, connect_timeout: int = 10):
+    def __init__(self, url: str, connect_timeout: int = 10, password: str | None = None):
         import psycopg
 
         self.errors = (psycopg.Error,)
         self._lost = psycopg.OperationalError  # the server went away (restarted, the network dropped)
         self.where = shown_url(url)
-        self._url, self._timeout = url, connect_timeout
+        self._url, self._timeout, self._password = url, connect_timeout, password
         self._idle = psycopg.pq.TransactionStatus.IDLE
         self.raw = self._connect()
 
@@ -156,8 +156,9 @@ class PostgresDatabase(Database):
         import psycopg
 
         try:
+            extra = {"password": self._password} if self._password else {}
             return psycopg.connect(self._url, autocommit=True, connect_timeout=self._timeout,
-                                   row_factory=_row_factory, application_name="voicemail-coach")
+                                   row_factory=_row_factory, application_name="voicemail-coach", **extra)
         except psycopg.Error as exc:
             raise StorageError(self.explain(exc)) from None
 

@@ -3,9 +3,9 @@ system keyring (never in a file), and the client built from them."""
 
 from __future__ import annotations
 
-import logging
 import os
 
+from voicemail_coach import keychain
 from voicemail_coach.storage.repository import TEAM_URL
 from voicemail_coach.team import TeamError
 from voicemail_coach.team.client import Member, TeamClient
@@ -14,7 +14,6 @@ from voicemail_coach.team.server import password_in, without_password
 KEYRING_SERVICE = "voicemail-coach team server"
 PASSWORD_ENV = "VOICEMAIL_COACH_TEAM_PASSWORD"  # for scripts and machines without a keyring
 
-log = logging.getLogger(__name__)
 
 
 def joined(repo) -> str | None:
@@ -30,33 +29,7 @@ def stored_password(url: str) -> str | None:
         return os.environ[PASSWORD_ENV]
     if url in _this_run:
         return _this_run[url]
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, url)
-    except Exception as exc:  # no keyring service on this machine, or it is locked
-        log.info("no password from the keyring: %s", exc)
-        return None
-
-
-def _keep_password(url: str, password: str) -> bool:
-    try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, url, password)
-        return True
-    except Exception as exc:
-        log.info("the keyring did not take the password: %s", exc)
-        return False
-
-
-def _forget_password(url: str) -> None:
-    try:
-        import keyring
-
-        keyring.delete_password(KEYRING_SERVICE, url)
-    except Exception:
-        pass  # nothing stored, or no keyring: nothing to forget
+    return keychain.kept_password(KEYRING_SERVICE, url)
 
 
 def join(repo, url: str, password: str | None = None) -> tuple[Member, bool]:
@@ -69,7 +42,7 @@ def join(repo, url: str, password: str | None = None) -> tuple[Member, bool]:
         member = client.whoami()
     finally:
         client.close()
-    kept = bool(password) and _keep_password(address, password)
+    kept = bool(password) and keychain.keep_password(KEYRING_SERVICE, address, password)
     if password:
         _this_run[address] = password
     repo.set_setting(TEAM_URL, address)
@@ -80,7 +53,7 @@ def leave(repo) -> str | None:
     """Forget the team server (attempts waiting to upload stay queued in case the machine joins again)."""
     address = joined(repo)
     if address:
-        _forget_password(address)
+        keychain.forget_password(KEYRING_SERVICE, address)
         _this_run.pop(address, None)
         repo.clear_setting(TEAM_URL)
     return address

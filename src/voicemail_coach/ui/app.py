@@ -9,7 +9,7 @@ import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from voicemail_coach.services import Services
+from voicemail_coach.services import DATABASE_ENV, Services
 
 SMOKE_ENV = "VOICEMAIL_COACH_EXIT_WHEN_READY"
 
@@ -26,7 +26,8 @@ def setup_logging(services: Services) -> None:
     root.setLevel(logging.INFO)
 
 
-def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engine=None, database=None):
+def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engine=None, database=None,
+                 chosen_location=True):
     from PySide6.QtWidgets import QApplication
 
     from voicemail_coach.ui.main_window import MainWindow
@@ -41,7 +42,7 @@ def build_window(data_dir=None, scenario_id=None, model_dir=None, sd=None, engin
     from voicemail_coach.paths import resources_dir
 
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "voicemail-coach.svg")))
-    services = Services(data_dir, model_dir, engine, database=database)
+    services = Services(data_dir, model_dir, engine, database=database, chosen_location=chosen_location)
     setup_logging(services)
     window = MainWindow(services, scenario_id, sd=sd)
     return app, window
@@ -55,13 +56,25 @@ def run(data_dir: Path | None = None, scenario_id: str | None = None, model_dir:
     try:
         app, window = build_window(data_dir, scenario_id, model_dir, engine=engine, database=database)
     except StorageError as exc:
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication, QMessageBox
 
+        from voicemail_coach import history_location
+        from voicemail_coach.paths import DataDir
         from voicemail_coach.ui import messages
 
         QApplication.instance() or QApplication(sys.argv)
-        messages.critical(None, "Voicemail Coach", f"Your practice history cannot be opened:\n\n{exc}")
-        return 1
+        chosen = None if database or os.environ.get(DATABASE_ENV) else history_location.chosen(DataDir(data_dir))
+        if not chosen:
+            messages.critical(None, "Voicemail Coach", f"Your practice history cannot be opened:\n\n{exc}")
+            return 1
+        # the database chosen in Settings does not answer: the rep can still practise on this computer
+        answer = QMessageBox.question(
+            None, "Voicemail Coach",
+            f"Your practice history cannot be opened:\n\n{exc}\n\nOpen Voicemail Coach with the history in this "
+            "computer's data folder for now? (Settings ▸ History location… chooses again.)")
+        if answer != QMessageBox.Yes:
+            return 1
+        app, window = build_window(data_dir, scenario_id, model_dir, engine=engine, chosen_location=False)
     window.show()
     logging.getLogger(__name__).info("window shown %.3f s after start", time.perf_counter() - t0)
     window.start_background_work()

@@ -207,6 +207,16 @@ class MainWindow(QMainWindow):
         self.page.live.set_labels({item_id: spec.label for item_id, spec in rubric.items.items()})
         self.statusBar().showMessage(f"Grading with: {rubric.name}", 6000)
 
+    def open_history_location(self) -> None:
+        from voicemail_coach.ui.history_dialog import HistoryLocationDialog
+
+        dialog = HistoryLocationDialog(self.services, self)
+        dialog.exec()
+        if dialog.changed:
+            from voicemail_coach.ui import messages
+
+            messages.information(self, "History location", dialog.changed)
+
     def open_privacy(self) -> None:
         from voicemail_coach.ui.privacy_dialog import PrivacyDialog
 

@@ -66,6 +66,7 @@ def install_menus(w) -> None:
     settings_menu = bar.addMenu("Se&ttings")
     _action(w, settings_menu, "&Privacy…", w.open_privacy)
     _action(w, settings_menu, "&Team server…", w.team.open_settings)
+    _action(w, settings_menu, "&History location…", w.open_history_location)
     _action(w, settings_menu, "Play&book…", w.open_playbook)
 
     help_menu = bar.addMenu("&Help")
