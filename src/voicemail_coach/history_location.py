@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from voicemail_coach import keychain
 from voicemail_coach.paths import DataDir
-from voicemail_coach.storage import StorageError, is_server_url
+from voicemail_coach.storage import StorageError, is_server_url, shown_place, shown_url
 
 KEYRING_SERVICE = "voicemail-coach history database"
 SETTING = "history_database"
@@ -32,13 +32,9 @@ def chosen(dirs: DataDir) -> str | None:
 
 def address_of(url: str) -> tuple[str, str | None]:
     """A typed address as it is kept (no password) and the password that was in it."""
-    from urllib.parse import urlsplit, urlunsplit
+    from urllib.parse import urlsplit
 
-    parts = urlsplit(url.strip())
-    if parts.password is None:
-        return url.strip(), None
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}@{host}" if parts.username else host)), parts.password
+    return shown_url(url.strip()), urlsplit(url.strip()).password
 
 
 def password_for(url: str) -> str | None:
@@ -66,7 +62,7 @@ def choose(dirs: DataDir, url: str | None, password: str | None = None) -> bool:
 @dataclass(frozen=True)
 class Found:
     attempts: int | None  # None: a database without a history yet (its tables are made at the first start)
-    where: str
+    where: str  # as the window names it (shown_place)
 
 
 def check(url: str, password: str | None) -> Found:
@@ -80,7 +76,7 @@ def check(url: str, password: str | None) -> Found:
         if version > len(MIGRATIONS):
             raise StorageError(f"the database on {db.where} was written by a newer Voicemail Coach; update the app")
         attempts = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] if version else None
-        return Found(attempts, db.where)
+        return Found(attempts, shown_place(url))
     except db.errors as exc:
         raise StorageError(db.explain(exc)) from None
     finally:

@@ -40,9 +40,9 @@ class Services:
         data folder's file."""
         if not self.database:
             return None
-        from voicemail_coach.storage.sql import shown_url
+        from voicemail_coach.storage import shown_place
 
-        return shown_url(self.database).split("://", 1)[1]
+        return shown_place(self.database)
 
     @cached_property
     def repo(self):

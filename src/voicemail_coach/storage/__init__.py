@@ -5,6 +5,6 @@ The rest of the app takes records (core/records.py) from the repository and catc
 modules inside this package are its own."""
 
 from voicemail_coach.storage.errors import StorageError, os_reason
-from voicemail_coach.storage.sql import is_server_url
+from voicemail_coach.storage.sql import is_server_url, shown_place, shown_url
 
-__all__ = ["StorageError", "is_server_url", "os_reason"]
+__all__ = ["StorageError", "is_server_url", "os_reason", "shown_place", "shown_url"]

@@ -36,6 +36,11 @@ def shown_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}@{netloc}" if parts.username else netloc))
 
 
+def shown_place(url: str) -> str:
+    """A server address as the window names it: "login@host:port/database", no scheme, no password."""
+    return shown_url(url).split("://", 1)[-1]
+
+
 class Database:
     """What the stores need from a connection. ``execute`` returns a cursor (iterate it, ``fetchone``,
     ``fetchall``, ``rowcount``) whose rows are read by column name or position."""

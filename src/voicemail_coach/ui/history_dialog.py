@@ -84,7 +84,7 @@ class HistoryLocationDialog(QDialog):
                           lambda found: self._checked(found, typed, then), self._failed)
 
     def _checked(self, found, typed, then) -> None:
-        self._busy(False, f"Reached {found.where.split('://', 1)[-1]}: " + (
+        self._busy(False, f"Reached {found.where}: " + (
             "no history there yet; its tables are made at the next start." if found.attempts is None
             else f"it holds a history of {found.attempts} attempt{'s' if found.attempts != 1 else ''}."))
         if then:
@@ -110,7 +110,7 @@ class HistoryLocationDialog(QDialog):
     def _keep(self, typed) -> None:
         address, password = typed
         kept = history_location.choose(self.services.dirs, address, password)
-        self.changed = f"From the next start, the history is kept in {address.split('://', 1)[1]}."
+        self.changed = f"From the next start, the history is kept in {history_location.shown_place(address)}."
         if password and not kept:
             self.changed += " No system keyring took the password: put it in ~/.pgpass or PGPASSWORD."
         self.accept()
