@@ -10,8 +10,9 @@ clean speech, how often the live path and the file path grade alike. Usage:
                                           [--transcripts DIR]
 
 With ``--transcripts DIR`` the file path's transcripts are kept in DIR (one JSON file a condition and
-engine), each with the second reading of its opening (core.second_listen), and read from there on the
-next run: a change to the grader is measured on the same words in seconds, and only voicemails new to
+engine), each with the second reading of its opening and the readings with names a second listen asked
+for (core.second_listen), and read from there on the next run (a reading with names not kept yet is
+decoded then): a change to the grader is measured on the same words in seconds, and only voicemails new to
 the corpus are decoded (times and the live comparison cover those).
 """
 
@@ -30,8 +31,8 @@ import _common  # noqa: F401  (sets import paths)
 from tests.support.corpus import Agreement, load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
-from voicemail_coach.core.grader import grade
-from voicemail_coach.core.second_listen import listen_again
+from voicemail_coach.core.grader import grade, promise_start
+from voicemail_coach.core.second_listen import listen_again, names_of
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.playbook import default_rubric
 
@@ -53,7 +54,7 @@ def text_agreement(corpus) -> dict:
     return out
 
 
-def streamed(transcriber, audio, hints, judge, seed: int = 0) -> Transcript:
+def streamed(transcriber, audio, hints, names, judge, promise, seed: int = 0) -> Transcript:
     """The live path in simulated time: blocks of 100 ms, the worker looking in at uneven moments; then
     the second listen to the opening, as the app does at stop."""
     import random
@@ -61,12 +62,36 @@ def streamed(transcriber, audio, hints, judge, seed: int = 0) -> Transcript:
     from voicemail_coach.speech.streaming import StreamingTranscriber
 
     pace = random.Random(seed)
-    live = StreamingTranscriber(transcriber, hints, threaded=False)
+    live = StreamingTranscriber(transcriber, hints, threaded=False, names=tuple(names.values()))
     for i in range(0, len(audio), 1600):
         live.feed(audio[i : i + 1600])
         if pace.random() < 0.3:
             live.poll()
-    return listen_again(live.finish(), live.again, judge)
+    return listen_again(live.finish(), live, judge, names, promise)
+
+
+class SavedListener:
+    """A voicemail's second listens as an earlier run kept them; a reading with names not kept yet is
+    decoded now (``decoded`` gives the recording's listener) and kept."""
+
+    def __init__(self, again: list[Word], named: dict[str, list[Word] | None], decoded):
+        self._again, self.named, self._decoded = again, named, decoded
+        self.decoded_now = 0
+
+    def again(self, start: float, end: float) -> list[Word]:
+        return list(self._again)
+
+    def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
+        return self._kept(f"{'|'.join(names)}", lambda: self._decoded().with_names(start, end, names))
+
+    def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
+        return self._kept(f"{start:.3f}-{end:.3f}:{'/'.join(words)}", lambda: self._decoded().with_one_of(start, end, words))
+
+    def _kept(self, key: str, read) -> list[Word] | None:
+        if key not in self.named:
+            self.named[key] = read()
+            self.decoded_now += 1
+        return self.named[key]
 
 
 def email_agreement() -> dict:
@@ -103,9 +128,10 @@ def _saved_transcripts(folder: Path | None, condition: str, engine: str) -> tupl
     if not path.exists():
         return path, {}
     saved = json.loads(path.read_text())
+    as_words = lambda rows: None if rows is None else [Word(*w) for w in rows]  # noqa: E731
     return path, {
-        vid: (Transcript([Word(*w) for w in t["words"]], duration=t["duration"], opening=tuple(t["opening"])),
-              [Word(*w) for w in t["again"]])
+        vid: (Transcript(as_words(t["words"]), duration=t["duration"], opening=tuple(t["opening"])),
+              as_words(t["again"]), {k: as_words(v) for k, v in t.get("named", {}).items()})
         for vid, t in saved.items() if t.get("opening")  # older files hold no second reading: decoded again
     }
 
@@ -120,6 +146,7 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     from voicemail_coach.speech.engines import create_transcriber
 
     rubric = default_rubric()
+    promise = lambda t: promise_start(t, rubric)  # noqa: E731
     transcriber = create_transcriber(engine, cache_root=DataDir().cache)
     saved_path, saved = _saved_transcripts(transcripts, condition, transcriber.label.replace(" ", "-"))
     reused = sum(vm.id in saved for vm in corpus)
@@ -127,41 +154,54 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
         transcriber.load()
     agreement = Agreement()
     rtfs, audio_seconds = [], 0.0
-    same_items = compared = same_words = unsure = second_kept = 0
+    same_items = compared = same_words = unsure = second_kept = named_decoded = 0
     for n, vm in enumerate(corpus):
         decoded = vm.id not in saved
-        if decoded:
+
+        def recording(n=n, vm=vm):
             clean = synthesize(vm.text, audio_dir, voice=n)
             chatter = [synthesize(corpus[(n + k) % len(corpus)].text, audio_dir, voice=n + 2 * k + 1) for k in (1, 2)]
-            audio = load_for_speech(degraded(clean, condition, chatter))
+            return load_for_speech(degraded(clean, condition, chatter))
+
+        def listener(vm=vm, recording=recording):
+            transcriber.load()
+            return transcriber.listener(recording(), hints_for(vm))
+
+        if decoded:
+            audio = recording()
             t0 = time.perf_counter()
             first = transcriber.transcribe_audio(audio, hints_for(vm))
             rtfs.append((time.perf_counter() - t0) / first.duration)
             # the opening's second reading is kept whether or not it is needed, so a re-grade can ask for it
-            saved[vm.id] = (first, transcriber.again_in(audio, hints_for(vm))(*first.opening))
-        first, again = saved[vm.id]
+            saved[vm.id] = (first, transcriber.listener(audio, hints_for(vm)).again(*first.opening), {})
+        first, again, named = saved[vm.id]
 
         def judge(t: Transcript, vm=vm):
             return grade(t, vm.rep, vm.prospect, rubric)
 
-        transcript = listen_again(first, lambda start, end: again, judge)
+        names = names_of(vm.rep, vm.prospect)
+        kept = SavedListener(again, named, listener)
+        transcript = listen_again(first, kept, judge, names, promise)
+        named_decoded += kept.decoded_now
         second_kept += transcript is not first
         audio_seconds += transcript.duration or 0.0
         result = judge(transcript)
         unsure += result.unconfirmed
         agreement.add(vm, result)
         if live and decoded:
-            heard = streamed(transcriber, audio, hints_for(vm), judge, seed=n)
+            heard = streamed(transcriber, audio, hints_for(vm), names, judge, promise, seed=n)
             live_result = grade(heard, vm.rep, vm.prospect, rubric)
             same_words += [(w.text, w.start, w.end) for w in heard.words] == [
                 (w.text, w.start, w.end) for w in transcript.words]
             same_items += sum(a.passed == b.passed for a, b in zip(live_result.items, result.items))
             compared += len(result.items)
-    if saved_path is not None and reused < len(corpus):
+    if saved_path is not None and (reused < len(corpus) or named_decoded):
         saved_path.parent.mkdir(parents=True, exist_ok=True)
-        as_rows = lambda words: [[w.text, w.start, w.end, w.probability] for w in words]  # noqa: E731
-        saved_path.write_text(json.dumps({vid: {"duration": t.duration, "opening": t.opening, "words": as_rows(t.words),
-                                                "again": as_rows(again)} for vid, (t, again) in saved.items()}))
+        as_rows = lambda words: None if words is None else [[w.text, w.start, w.end, w.probability] for w in words]  # noqa: E731
+        saved_path.write_text(json.dumps({
+            vid: {"duration": t.duration, "opening": t.opening, "words": as_rows(t.words), "again": as_rows(again),
+                  "named": {k: as_rows(v) for k, v in named.items()}}
+            for vid, (t, again, named) in saved.items()}))
     out = agreement.to_dict()
     out["disagreements"] = [
         {"id": vid, "item": item, "label": want, "transcript": text} for vid, item, want, text in agreement.disagreements
@@ -169,7 +209,7 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
     out["condition"] = condition
     out["engine"] = transcriber.label
     out["unsure_items"] = unsure
-    out["opening_heard_again_kept"] = second_kept  # messages graded on the opening's second reading
+    out["opening_heard_again_kept"] = second_kept  # messages graded on a second reading of the opening (or one with a name)
     out["audio_seconds"] = round(audio_seconds, 1)
     if reused:
         out["transcripts_from"] = str(saved_path)

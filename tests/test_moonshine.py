@@ -246,3 +246,68 @@ def test_a_number_heard_in_part_over_a_phone_line_is_listened_to_again(audio_cac
     assert all(d in digits_again for d in number_pass.reading_digits([once.text]))  # in order, none lost
     first_number = once.text.lower().split().index("reach")
     assert once.text.split()[:first_number] == again.text.split()[:first_number]
+
+
+def test_a_name_misheard_in_an_office_is_found_where_it_was_said_and_a_name_not_said_is_not(audio_cache):
+    """In an open office this message's "Hi Ahmed" is read "Hi honored". Asked to read the opening with
+    the name, the decoder places it where it was said; a name no one said is placed nowhere."""
+    from tests.support.corpus import load_corpus
+    from tests.support.degrade import degraded
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.speech.chunking import SAMPLE_RATE, file_chunks
+
+    corpus = load_corpus()
+    n, vm = next((n, v) for n, v in enumerate(corpus) if v.id == "strong-06")
+    clean = synthesize(vm.text, audio_cache, voice=n)
+    chatter = [synthesize(corpus[(n + k) % len(corpus)].text, audio_cache, voice=n + 2 * k + 1) for k in (1, 2)]
+    audio = load_for_speech(degraded(clean, "office", chatter))
+    opening = file_chunks(audio)[0]
+    start, end = opening.start / SAMPLE_RATE, opening.end / SAMPLE_RATE
+    transcriber = moonshine.MoonshineTranscriber(DataDir().cache, cpu_threads=1)
+    listener = transcriber.listener(audio, None)
+    heard = [w.text for w in listener.again(start, end)]
+    assert "Ahmed" not in " ".join(heard)
+
+    named = listener.with_names(start, end, ("Ahmed",))
+    assert named is not None
+    texts = [w.text.strip(",.") for w in named]
+    assert "Ahmed" in texts[:3]  # where the greeting was
+    assert all(start <= w.start <= w.end <= end + 0.5 for w in named)
+    # the words after the name are the decoder's own reading of the rest
+    assert " ".join(texts[-5:]) in " ".join(w.strip(",.") for w in heard)
+    assert listener.with_names(start, end, ("Gregory",)) is None
+    assert listener.with_names(start, end, ("Hannah", "Gregory")) is None
+
+
+def test_the_day_of_a_promise_heard_as_other_words_is_found_and_soon_stays_soon(audio_cache):
+    """Through a phone line this message's "I'll try you again Thursday" is read with other words where the
+    day was; listened to for a day after the promise, the decoder finds Thursday. A promise to call "soon"
+    names no day, and none is written into it."""
+    from tests.support.corpus import load_corpus
+    from tests.support.degrade import phone_line
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.core.grader import promise_start
+    from voicemail_coach.core.second_listen import DAYS, PROMISE_S
+    from voicemail_coach.paths import DataDir
+    from voicemail_coach.playbook import default_rubric
+
+    corpus = load_corpus()
+    transcriber = moonshine.MoonshineTranscriber(DataDir().cache, cpu_threads=1)
+    found = {}
+    for vid in ("missing-rep-name-01", "missing-callback-03"):
+        n, vm = next((n, v) for n, v in enumerate(corpus) if v.id == vid)
+        clean = synthesize(vm.text, audio_cache, voice=n)
+        audio = load_for_speech(phone_line(clean, audio_cache / f"{clean.stem}-phone.wav"))
+        transcript = transcriber.transcribe_audio(audio)
+        at = promise_start(transcript, default_rubric())
+        assert at is not None, transcript.text
+        reading = transcriber.listener(audio).with_one_of(at, at + PROMISE_S, DAYS)
+        found[vid] = (transcript.text, reading)
+    said_thursday, reading = found["missing-rep-name-01"]
+    assert "Thursday" not in said_thursday
+    assert reading is not None and "Thursday" in [w.text.strip(",.") for w in reading]
+    said_soon, reading = found["missing-callback-03"]
+    assert "soon" in said_soon and reading is None

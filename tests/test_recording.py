@@ -56,7 +56,7 @@ def test_record_voicemail_from_virtual_mic_with_live_transcription(virtual_mic, 
     # hears the same as it does from the file
     assert transcript.opening is not None and again.opening == transcript.opening
     assert live.opening_read_early
-    from_file = transcriber.again_in(load_for_speech(take.path), hints)(*again.opening)
+    from_file = transcriber.listener(load_for_speech(take.path), hints).again(*again.opening)
     assert from_file and [(w.text, w.start) for w in live.again(*transcript.opening)] == [(w.text, w.start) for w in from_file]
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from voicemail_coach.core.grader import grade
+from voicemail_coach.core.grader import grade, promise_start
 from voicemail_coach.core.people import Prospect, RepProfile
-from voicemail_coach.core.second_listen import listen_again, replaced
+from voicemail_coach.core.second_listen import listen_again, names_of, replaced
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.playbook import default_rubric
 
@@ -29,14 +29,23 @@ def judge(t: Transcript):
 
 
 class Listener:
-    """The second reading a recognizer would give, and whether it was asked for."""
+    """The second readings a recognizer would give, and which were asked for."""
 
-    def __init__(self, text: str):
-        self.text, self.asked = text, []
+    def __init__(self, text: str, named: str | None = None, day: str | None = None):
+        self.text, self.named, self.day = text, named, day
+        self.asked, self.names_asked, self.days_asked = [], [], []
 
-    def __call__(self, start: float, end: float) -> list[Word]:
+    def again(self, start: float, end: float) -> list[Word]:
         self.asked.append((start, end))
         return words(self.text, start)
+
+    def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
+        self.names_asked.append(names)
+        return words(self.named, start) if self.named is not None else None
+
+    def with_one_of(self, start: float, end: float, choices: tuple[str, ...]) -> list[Word] | None:
+        self.days_asked.append((start, end, choices))
+        return words(self.day, start) if self.day is not None else None
 
 
 def test_a_misheard_opening_read_again_credits_the_names():
@@ -106,3 +115,79 @@ def test_replacing_keeps_the_words_outside_the_span_in_order():
     out = replaced(t, 0.0, 1.0, [Word("uno", 0.1, 0.3), Word("dos", 0.5, 0.9)])
     assert [w.text for w in out.words] == ["uno", "dos", "three", "four"]
     assert out.opening == (0.0, 1.0) and out.duration == 2.0
+
+
+def test_a_name_still_missing_is_listened_for_and_kept_when_it_credits_more():
+    first = message("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    assert not judge(first).item("prospect_named").passed
+    listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.",
+                        named="Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+    heard = listen_again(first, listener, judge, names_of(DAVE, CHLOE))
+    assert listener.names_asked == [("Chloe",)]  # only the name the grade misses, the first name that credits it
+    assert judge(heard).item("prospect_named").passed
+    assert heard.text.startswith("Hi Chloe, Dave") and heard.text.endswith("Thursday at 10.")
+
+
+def test_a_reading_with_a_name_that_loses_an_item_is_not_kept():
+    first = message("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.", named="Hi Chloe, here.")
+    assert listen_again(first, listener, judge, names_of(DAVE, CHLOE)) is first
+
+
+def test_no_name_is_listened_for_when_the_recognizer_places_none_or_none_is_missing():
+    first = message("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    assert listen_again(first, listener, judge, names_of(DAVE, CHLOE)) is first
+    assert listener.names_asked == [("Chloe",)]
+    # the company missing: its distinctive word is looked for, as it is written
+    no_company = message("Hi Chloe, Dave Kowalski here.")
+    listener = Listener("Hi Chloe, Dave Kowalski here.")
+    assert listen_again(no_company, listener, judge, names_of(DAVE, CHLOE)) is no_company
+    assert listener.names_asked == [("Brightline",)]
+    # every name heard, the value missing: read again, no name to look for
+    no_value = Transcript(words("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+                          + words("Call me at 555-214-3390, again 555-214-3390. I'll send you an email today and "
+                                  "I'll call you again Thursday at 10.", start=6.0), duration=30.0, opening=(0.0, 5.0))
+    assert not judge(no_value).item("value").passed
+    listener = Listener("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+    assert listen_again(no_value, listener, judge, names_of(DAVE, CHLOE)) is no_value
+    assert listener.asked and listener.names_asked == []
+    # without names to look for (a caller that gives none), nothing is asked
+    listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    assert listen_again(first, listener, judge) is first and listener.names_asked == []
+
+
+def promise(t: Transcript):
+    return promise_start(t, default_rubric())
+
+
+def test_a_promise_without_a_day_is_listened_to_for_one():
+    opening = "Hi Chloe, Dave Kowalski from Brightline Uniforms."
+    rest = ("We cut uniform costs by 20 percent for Seaside Inns. Call me at 555-214-3390, again 555-214-3390. "
+            "I'll send you an email today and I'll call you again, sir, and they have.")
+    head = words(opening)
+    first = Transcript(head + words(rest, start=6.0), duration=40.0, opening=(0.0, 4.0))
+    assert not judge(first).item("callback_time").passed
+    at = promise(first)
+    said = [w for w in first.words if w.text == "I'll"][-1]  # "I'll call you again": the promise
+    assert at == said.start
+    listener = Listener(opening, day="I'll call you again Thursday.")
+    heard = listen_again(first, listener, judge, names_of(DAVE, CHLOE), promise)
+    assert listener.asked == [] and listener.names_asked == []  # the opening held everything it can
+    assert listener.days_asked == [(at, at + 12.0, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "tomorrow"))]
+    assert judge(heard).item("callback_time").passed
+    assert heard.text.endswith("I'll call you again Thursday.")
+    assert "sir, and they have" not in heard.text
+
+
+def test_no_day_is_listened_for_without_a_promise_or_when_the_time_was_heard():
+    no_promise = message("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+    no_promise = Transcript([w for w in no_promise.words if w.start < 14.0], duration=20.0, opening=no_promise.opening)
+    assert promise(no_promise) is None
+    listener = Listener("", day="I'll call you Thursday.")
+    assert listen_again(no_promise, listener, judge, names_of(DAVE, CHLOE), promise) is no_promise
+    assert listener.days_asked == []
+    complete = message("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+    listener = Listener("", day="I'll call you Thursday.")
+    assert listen_again(complete, listener, judge, names_of(DAVE, CHLOE), promise) is complete
+    assert listener.days_asked == []

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from voicemail_coach.audio.recorder import Recorder, Take, recover_interrupted
-from voicemail_coach.core.grader import GradeResult, grade
+from voicemail_coach.core.grader import GradeResult, grade, promise_start
 from voicemail_coach.core.number_clarity import stored_readings, with_number_clarity
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
-from voicemail_coach.core.second_listen import Again, listen_again
+from voicemail_coach.core.second_listen import Listener, listen_again, names_of
 from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.core.voice import with_voice
@@ -164,14 +164,16 @@ class Practice:
         audio = load_for_speech(Path(path))
         transcriber = self.services.load_transcriber()
         names = hints(rep, prospect)
-        return self.listened_again(transcriber.transcribe_audio(audio, names), transcriber.again_in(audio, names),
+        return self.listened_again(transcriber.transcribe_audio(audio, names), transcriber.listener(audio, names),
                                    rep, prospect, session_id)
 
-    def listened_again(self, transcript: Transcript, again: Again, rep: RepProfile, prospect: Prospect,
+    def listened_again(self, transcript: Transcript, listener: Listener, rep: RepProfile, prospect: Prospect,
                        session_id: int | None = None) -> Transcript:
-        """``transcript`` after a second listen to its opening (core.second_listen), judged by the checklist."""
+        """``transcript`` after a second listen to its opening, the names it misses listened for there, and the
+        day a promise to call again names listened for after it (core.second_listen), judged by the checklist."""
         rubric = self.rubric_for(session_id)
-        return listen_again(transcript, again, lambda t: grade(t, rep, prospect, rubric))
+        return listen_again(transcript, listener, lambda t: grade(t, rep, prospect, rubric), names_of(rep, prospect),
+                            lambda t: promise_start(t, rubric))
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist (on the window's thread: the take's
@@ -284,7 +286,8 @@ class Practice:
         prospect = _prospect_of(scenario)
         path = self.services.dirs.recordings / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.wav"
         meta = {"rep_id": rep_id, "scenario_id": scenario.id if scenario else None, "session_id": session_id}
-        self.live = StreamingTranscriber(self.services.transcriber, hints(rep, prospect), on_partial)
+        self.live = StreamingTranscriber(self.services.transcriber, hints(rep, prospect), on_partial,
+                                         names=tuple(names_of(rep, prospect).values()))
         self.recorder = Recorder(path, device=device, max_seconds=max_seconds, sd=sd, meta=meta)
         self.recorder.add_listener(self.live.feed)
         self._context = (rep_id, rep, scenario)
@@ -309,7 +312,7 @@ class Practice:
         live = self.live
         try:
             transcript = live.finish()
-            transcript = self.listened_again(transcript, live.again, rep, _prospect_of(scenario),
+            transcript = self.listened_again(transcript, live, rep, _prospect_of(scenario),
                                              self._session_id)
         finally:
             self.recorder = self.live = None

@@ -15,7 +15,7 @@ from voicemail_coach.core.results import GradeResult, ItemResult, TipFields
 from voicemail_coach.core.rubric import CONTENT_ITEMS, Rubric
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
 
-__all__ = ["GradeResult", "ItemResult", "callback_item", "grade"]
+__all__ = ["GradeResult", "ItemResult", "callback_item", "grade", "promise_start"]
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "doctor", "prof", "professor", "sir", "madam"}
 _INTRO_SLOT = re.compile(
@@ -272,6 +272,14 @@ def callback_item(idx: EvidenceIndex, rubric: Rubric, label: str) -> ItemResult:
                 _, _, t_first, t_last = min(near)
                 return _passed(label, "callback_time", idx, min(first, t_first), max(last, t_last))
     return ItemResult("callback_time", label, False)
+
+
+def promise_start(transcript: Transcript, rubric: Rubric) -> float | None:
+    """When the first promise to call again begins (seconds), with or without a time: where a second listen
+    looks for the day it named (core.second_listen)."""
+    idx = EvidenceIndex(transcript)
+    spans = [span for pattern in rubric.patterns["callback_commitment"] for span in idx.find(pattern)]
+    return idx.evidence(*min(spans))[1] if spans else None
 
 
 def _word_count(idx: EvidenceIndex) -> int:

@@ -12,22 +12,55 @@ again only when an item it can hold is missing: the follow-up email and the call
 promise close a message (on the labelled corpus a second reading was never kept for
 those alone, in any of 705 messages heard clean, in an office or through a phone line).
 
-Pure: the reading is asked for through ``again`` and graded through ``judge``.
+A name still missing after that is listened for: the recognizer is asked for a reading of
+the opening that holds the rep's or the prospect's first name or the company's name, which
+it gives only where it finds that reading about as likely as the one it heard (see
+speech.name_reading), and which is kept under the same rule. In an open office a name said
+in the first second is what the recognizer most often turns into other words ("Hi honored"
+for "Hi Ahmed").
+
+A promise to call again heard with no time ("I'll try you again, first, they have 10")
+is listened to in the same way for the day it would name: through a phone line the days
+are what the recognizer most often turns into other words ("Thursday" as "first day",
+"Wednesday" as "when they have"). The day is written only where the recognizer finds it
+about as likely as what it heard ("I'll try you again soon" keeps its "soon").
+
+Pure: the readings are asked for through a ``Listener`` and graded through ``judge``.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Protocol
 
+from voicemail_coach.core import matching
+from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.results import GradeResult
 from voicemail_coach.core.rubric import ABSENCE_ITEMS, CONTENT_ITEMS
 from voicemail_coach.core.transcript import Transcript, Word
 
-Again = Callable[[float, float], list[Word]]  # (start s, end s) -> the words heard there on a second listen
 Judge = Callable[[Transcript], GradeResult]
 
 _CREDITED = tuple(i for i in CONTENT_ITEMS if i not in ABSENCE_ITEMS)
 _CLOSING = ("email_followup", "callback_time")  # said at the end of a message, not in its opening
+NAMED = ("rep_name", "rep_company", "prospect_named")  # items a name listened for may credit
+# what a promise to call again names when it names a day; listened for in the seconds after the promise
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "tomorrow")
+PROMISE_S = 12.0
+
+
+class Listener(Protocol):
+    """The second listens a recognizer gives (speech.transcriber.FileListener, speech.streaming)."""
+
+    def again(self, start: float, end: float) -> list[Word]:
+        """The words of ``start..end`` s heard once more."""
+
+    def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
+        """A reading of ``start..end`` s that holds ``names`` where the recognizer finds them about as
+        likely as what it first heard; None when it places none of them."""
+
+    def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
+        """A reading of ``start..end`` s that holds the one of ``words`` the recognizer finds likeliest,
+        when about as likely as what it first heard; None otherwise."""
 
 
 def _credited(result: GradeResult) -> set[str]:
@@ -52,14 +85,45 @@ def better(first: GradeResult, second: GradeResult) -> bool:
     return after > before and _absences(first) == _absences(second)
 
 
-def listen_again(transcript: Transcript, again: Again, judge: Judge) -> Transcript:
-    """``transcript``, or the same with its opening read again when that reading hears more (see module doc).
-    Nothing is decoded again when the first listen already credited every item an opening can hold."""
+def names_of(rep: RepProfile, prospect: Prospect) -> dict[str, str]:
+    """The word that credits each name item, as it is written: the rep's and the prospect's first names and
+    the company's distinctive first word ("Brightline" of "Brightline Uniforms"). What a second listen
+    looks for when the item is missing."""
+    core = matching.company_core(rep.company)
+    company = next((w.strip(",.") for w in rep.company.split() if core and w.strip(",.").lower() == core[0]), "")
+    return {"rep_name": rep.first_name, "rep_company": company, "prospect_named": prospect.first_name}
+
+
+def listen_again(transcript: Transcript, listener: Listener, judge: Judge, names: dict[str, str] | None = None,
+                 promise: Callable[[Transcript], float | None] | None = None) -> Transcript:
+    """``transcript``, or the same with its opening read again when that reading hears more, then with the
+    names of ``names`` (item id -> the word that credits it, see ``names_of``) listened for where still missing, then
+    with a day listened for after a promise to call again (``promise``: when it begins, if one was heard)
+    that names no time (see module doc). Nothing is decoded again for items already credited."""
     if transcript.opening is None or not transcript.timed:
         return transcript
-    first = judge(transcript)
-    if not set(_CREDITED) - _credited(first) - set(_CLOSING):
-        return transcript
+    result = judge(transcript)
+    if set(_CREDITED) - _credited(result) - set(_CLOSING):
+        transcript, result = _opening_again(transcript, result, listener, judge, names or {})
+    if promise is not None and not result.item("callback_time").passed and (at := promise(transcript)) is not None:
+        end = min(at + PROMISE_S, transcript.duration or at + PROMISE_S)
+        if reading := listener.with_one_of(at, end, DAYS):
+            transcript, result = _kept(transcript, result, replaced(transcript, at, end, reading), judge)
+    return transcript
+
+
+def _opening_again(transcript: Transcript, result: GradeResult, listener: Listener, judge: Judge,
+                   names: dict[str, str]) -> tuple[Transcript, GradeResult]:
     start, end = transcript.opening
-    candidate = replaced(transcript, start, end, again(start, end))
-    return candidate if better(first, judge(candidate)) else transcript
+    transcript, result = _kept(transcript, result, replaced(transcript, start, end, listener.again(start, end)), judge)
+    wanted = tuple(name for item, name in names.items() if item in NAMED and name and not result.item(item).passed)
+    if wanted and (reading := listener.with_names(start, end, wanted)):
+        transcript, result = _kept(transcript, result, replaced(transcript, start, end, reading), judge)
+    return transcript, result
+
+
+def _kept(transcript: Transcript, result: GradeResult, candidate: Transcript, judge: Judge
+          ) -> tuple[Transcript, GradeResult]:
+    """The candidate and its grade when it should stand (see ``better``), else the transcript as it was."""
+    judged = judge(candidate)
+    return (candidate, judged) if better(result, judged) else (transcript, result)

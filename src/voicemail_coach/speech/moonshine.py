@@ -5,6 +5,7 @@ The model files are prepared by :mod:`voicemail_coach.speech.moonshine_files`.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
@@ -13,9 +14,9 @@ from typing import NamedTuple
 import numpy as np
 
 from voicemail_coach.core.transcript import Word
-from voicemail_coach.speech import number_pass
+from voicemail_coach.speech import name_reading, number_pass
 from voicemail_coach.speech.moonshine_files import MODEL_NAME, MoonshineFiles, Progress, ensure_converted
-from voicemail_coach.speech.transcriber import SAMPLE_RATE, Transcriber, default_threads
+from voicemail_coach.speech.transcriber import LEAD_IN_S, SAMPLE_RATE, Transcriber, default_threads
 from voicemail_coach.speech.word_timing import syllable_weight, word_times
 
 START, END = 1, 2
@@ -98,6 +99,10 @@ def _quietest_middle(audio: np.ndarray, frame: int = SAMPLE_RATE * 3 // 25) -> i
     return (lo + quietest) * frame + frame // 2
 
 
+def _fingerprint(audio: np.ndarray) -> bytes:
+    return hashlib.blake2b(audio.tobytes(), digest_size=16).digest()
+
+
 def _release_freed_memory() -> None:
     try:
         import ctypes
@@ -129,6 +134,9 @@ class MoonshineTranscriber(Transcriber):
         self._lock = threading.Lock()
         self.files: MoonshineFiles | None = None
         self._digit_like: np.ndarray | None = None  # tokens a number is written with (see number_pass)
+        # the latest plain reading of a chunk (fingerprint, encoder states, tokens, probabilities): a second
+        # listen reads the opening and a name search then starts from that same reading
+        self._last_reading: tuple[bytes, np.ndarray | None, list[int], list[float]] = (b"", None, [], [])
 
     @property
     def model_name(self) -> str:
@@ -181,6 +189,9 @@ class MoonshineTranscriber(Transcriber):
                     + self._decode(audio[cut:], hints, offset + cut / SAMPLE_RATE, halves - 1))
         if self.numbers_again:
             tokens, probs = self._listen_again_to_numbers(encoded, tokens, probs, hinted)
+        return self._words(audio, tokens, probs, offset)
+
+    def _words(self, audio: np.ndarray, tokens: list[int], probs: list[float], offset: float) -> list[Word]:
         known = len(self._token_bytes)
         pieces = words_from_tokens([self._token_bytes[t] if t < known else b"" for t in tokens], probs)
         spans = word_times(audio, [syllable_weight(w) for w, _ in pieces])
@@ -193,21 +204,58 @@ class MoonshineTranscriber(Transcriber):
         """Token sequences of the hinted names' words ("▁Kow", "al", "ski"), longest vocabulary match first."""
         if not (self.boost or self.start_boost) or not hints:
             return []
-        sequences = []
-        for word in {w for h in hints for w in h.split() if len(w) >= 3 and w.isalpha()}:
-            text, seq = WORD_START + word, []
-            while text:
-                for n in range(len(text), 0, -1):
-                    if text[:n] in self._ids:
-                        seq.append(self._ids[text[:n]])
-                        text = text[n:]
-                        break
-                else:
-                    seq = []
+        sequences = [self.word_tokens(w) for w in {w for h in hints for w in h.split() if len(w) >= 3 and w.isalpha()}]
+        return [seq for seq in sequences if len(seq) >= 2]  # a one-token word needs no help: it would be pushed everywhere
+
+    def word_tokens(self, word: str) -> list[int]:
+        """The tokens of ``word`` said as a word of its own, longest vocabulary match first; none when the
+        vocabulary cannot spell it."""
+        text, seq = WORD_START + word, []
+        while text:
+            for n in range(len(text), 0, -1):
+                if text[:n] in self._ids:
+                    seq.append(self._ids[text[:n]])
+                    text = text[n:]
                     break
-            if len(seq) >= 2:  # a one-token word needs no help and would only be pushed everywhere
-                sequences.append(seq)
-        return sequences
+            else:
+                return []
+        return seq
+
+    def reading_with_names(self, audio: np.ndarray, names: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
+        """``audio`` read with each of ``names`` placed where the decoder finds it about as likely as what it
+        heard (see speech.name_reading); None when no name could be placed. Heard after a moment of silence,
+        as a second reading is."""
+        return self._read_with(audio, [[name] for name in names], offset)
+
+    def reading_with_one_of(self, audio: np.ndarray, words: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
+        """``audio`` read with the likeliest of ``words`` placed, as reading_with_names places a name."""
+        return self._read_with(audio, [list(words)], offset)
+
+    def _read_with(self, audio: np.ndarray, searches: list[list[str]], offset: float) -> list[Word] | None:
+        """``audio`` read with one word of each search placed in turn (speech.name_reading.with_one_of)."""
+        self.load()
+        padded = np.concatenate([np.zeros(int(LEAD_IN_S * SAMPLE_RATE), np.float32), audio.astype(np.float32, copy=False),
+                                 np.zeros(TAIL_PADS[0], np.float32)])
+        placed = False
+        with self._lock:
+            key, hidden, tokens, probs = self._last_reading
+            if key == _fingerprint(padded):  # the second listen to this opening has just read it
+                steps = _Steps(self, hidden)
+                reading = name_reading.Reading(tokens, [float(np.log(max(p, 1e-30))) for p in probs])
+            else:
+                steps = _Steps(self, self._encoder.run(None, {"input_values": padded[None, :]})[0])
+                reading = name_reading.first_reading(steps, self._token_limit(len(padded)))
+            for words in searches:
+                found = name_reading.with_one_of(steps, reading, [self.word_tokens(w) for w in words], self._starts_word)
+                if found is not None:
+                    reading, placed = found, True
+        if not placed:
+            return None
+        return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability)
+                for w in self._words(padded, reading.tokens, reading.probabilities, offset - LEAD_IN_S)]
+
+    def _starts_word(self, token: int) -> bool:
+        return token < len(self._tokens) and self._tokens[token].startswith(WORD_START)
 
     def _steady_decode(self, audio: np.ndarray, hinted: list[list[int]] | None = None
                        ) -> tuple[list[int], list[float], "Encoded"]:
@@ -225,6 +273,8 @@ class MoonshineTranscriber(Transcriber):
             with self._lock:
                 encoded = Encoded(padded, self._encoder.run(None, {"input_values": padded[None, :]})[0])
                 tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden)
+                if n == 1 and not hinted:  # what a name search of the same audio starts from (reading_with_names)
+                    self._last_reading = (_fingerprint(padded), encoded.hidden, tokens, probs)
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = self._plausible(tokens, len(audio))
             if best is None or (plausible, confidence) > best[:2]:
@@ -260,20 +310,13 @@ class MoonshineTranscriber(Transcriber):
         (the number read again, and nothing more)."""
         if hidden is None:
             hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
-        past = {n: np.zeros((1, HEADS, 0, HEAD_DIM), np.float32) for n in self._past_names}
+        past = self._empty_past()
         token, out, probs = START, [], []
-        limit = int(len(audio) / SAMPLE_RATE * TOKENS_PER_SECOND) + 10
+        limit = self._token_limit(len(audio))
         if numbers:
             limit = min(limit, len(forced) + 40)
         for step in range(limit):
-            feed = {
-                "input_ids": np.array([[token]], np.int64),
-                "encoder_hidden_states": hidden,
-                "use_cache_branch": np.array([step > 0]),
-                **past,
-            }
-            result = self._decoder.run(None, feed)
-            logits = result[0][0, -1].astype(np.float64)
+            logits = self._step(token, step, hidden, past)
             if step == 0:
                 logits[END] = -np.inf  # a chunk holds speech: never end before the first word
             heard = logits
@@ -288,10 +331,6 @@ class MoonshineTranscriber(Transcriber):
             if numbers and step >= len(forced):
                 logits = np.where(self._digit_like[: len(logits)], logits, logits - number_pass.PENALTY)
             token = forced[step] if step < len(forced) else int(logits.argmax())
-            for name, value in zip(self._present_names, result[1:]):
-                key = name.replace("present", "past_key_values")
-                if step == 0 or ".decoder." in key:  # the encoder's keys are computed once
-                    past[key] = value
             if token == END:
                 break
             if step < len(forced):
@@ -302,3 +341,45 @@ class MoonshineTranscriber(Transcriber):
             probs.append(float(1.0 / e.sum()))
             out.append(token)
         return out, probs
+
+    @staticmethod
+    def _token_limit(samples: int) -> int:
+        return int(samples / SAMPLE_RATE * TOKENS_PER_SECOND) + 10
+
+    def _empty_past(self) -> dict[str, np.ndarray]:
+        return {n: np.zeros((1, HEADS, 0, HEAD_DIM), np.float32) for n in self._past_names}
+
+    def _step(self, token: int, step: int, hidden: np.ndarray, past: dict[str, np.ndarray]) -> np.ndarray:
+        """One decoder step: ``token`` fed at position ``step``; ``past`` takes the new keys and values. The
+        logits of the next token, as float64."""
+        result = self._decoder.run(None, {
+            "input_ids": np.array([[token]], np.int64),
+            "encoder_hidden_states": hidden,
+            "use_cache_branch": np.array([step > 0]),
+            **past,
+        })
+        for name, value in zip(self._present_names, result[1:]):
+            key = name.replace("present", "past_key_values")
+            if step == 0 or ".decoder." in key:  # the encoder's keys are computed once
+                past[key] = value
+        return result[0][0, -1].astype(np.float64)
+
+
+class _Steps:
+    """The decoder one token at a time over one chunk's encoder states (speech.name_reading.Steps). A state is
+    (position, keys and values so far); the decoder returns new arrays, so an earlier state stays usable."""
+
+    end = END
+
+    def __init__(self, transcriber: MoonshineTranscriber, hidden: np.ndarray):
+        self._transcriber, self._hidden = transcriber, hidden
+
+    def begin(self) -> tuple[np.ndarray, tuple[int, dict]]:
+        return self.step((0, self._transcriber._empty_past()), START)
+
+    def step(self, state: tuple[int, dict], token: int) -> tuple[np.ndarray, tuple[int, dict]]:
+        position, past = state
+        past = dict(past)
+        logits = self._transcriber._step(token, position, self._hidden, past)
+        top = logits.max()
+        return logits - (top + np.log(np.exp(logits - top).sum())), (position + 1, past)

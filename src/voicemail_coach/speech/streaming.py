@@ -8,7 +8,9 @@ the same, decodes what is left otherwise, and returns the whole transcript:
 the same words the file path gets from the saved recording.
 
 The first chunk is also read a second time as soon as it is decoded (see
-core.second_listen), so a second listen at stop rarely has anything left to decode.
+core.second_listen), and read with each of ``names`` the first reading did not
+hold (speech.name_reading), so a second listen at stop rarely has anything left
+to decode.
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ from voicemail_coach.speech.chunking import SAMPLE_RATE, ChunkPlanner, Span
 from voicemail_coach.speech.transcriber import NoSpeechError, Transcriber
 
 
+def _bare(word: str) -> str:
+    return word.lower().strip(",.;:!?'\"")
+
+
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber, hints: list[str] | None = None,
-                 on_partial: Callable[[list[Word]], None] | None = None, threaded: bool = True):
+                 on_partial: Callable[[list[Word]], None] | None = None, threaded: bool = True,
+                 names: tuple[str, ...] = ()):
         self.transcriber = transcriber
         self.hints = hints or []
+        self.names = tuple(n for n in names if n)  # names a second listen may look for in the opening
         self.on_partial = on_partial
         self._blocks: list[np.ndarray] = []
         self._lock = threading.Lock()
@@ -38,6 +46,7 @@ class StreamingTranscriber:
         self.words: list[Word] = []
         self._opening: Span | None = None  # the first chunk decoded
         self._opening_again: list[Word] | None = None  # its second reading, once made
+        self._opening_named: tuple[tuple[str, ...], list[Word] | None] | None = None  # names looked for, the reading
         self.chunks_decoded = 0
         self.chunks_at_stop = 0  # chunks that were left to decode after stop
         self._worker: threading.Thread | None = None
@@ -74,6 +83,10 @@ class StreamingTranscriber:
             self._decode(chunk)  # even when closing: the planner has moved past it
         if self.opening is not None and self._opening_again is None and not self._closing.is_set():
             self._opening_again = self._read_again(*self.opening)
+        if self.opening is not None and self._opening_named is None and not self._closing.is_set():
+            unheard = tuple(n for n in self.names if n.lower() not in {_bare(w.text) for w in self.words
+                                                                          if w.start is not None and w.start < self.opening[1]})
+            self._opening_named = (unheard, self._listener().with_names(*self.opening, unheard) if unheard else None)
         self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._planner.done}
         for chunk in self._planner.speculate():
             key = (chunk.start, chunk.end)
@@ -102,8 +115,24 @@ class StreamingTranscriber:
             return list(self._opening_again)
         return self._read_again(start, end)
 
+    def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
+        """The opening read with ``names`` (core.second_listen asks for the names its grade misses): read
+        during the recording when the same names were missing from the words then, else now."""
+        if self._opening_named is not None and (start, end) == self.opening and self._opening_named[0] == names:
+            reading = self._opening_named[1]
+            return list(reading) if reading is not None else None
+        return self._listener().with_names(start, end, names)
+
+    def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
+        """A reading with one of ``words`` (the day after a promise to call again), read now: the promise is
+        near the end of a message, when there is no time left to read it ahead."""
+        return self._listener().with_one_of(start, end, words)
+
+    def _listener(self):
+        return self.transcriber.listener(self._planner.audio, self.hints)
+
     def _read_again(self, start: float, end: float) -> list[Word]:
-        return self.transcriber.again_in(self._planner.audio, self.hints)(start, end)
+        return self._listener().again(start, end)
 
     def _decode(self, chunk: Span) -> None:
         if self._opening is None:

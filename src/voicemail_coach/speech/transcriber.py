@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Callable
-
 import numpy as np
 
 from voicemail_coach.core.transcript import Transcript, Word
@@ -90,10 +88,19 @@ class Transcriber:
         words = self.transcribe(np.concatenate([lead, audio.astype(np.float32, copy=False)]), hints, offset - LEAD_IN_S)
         return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability) for w in words]
 
-    def again_in(self, audio: np.ndarray, hints: list[str] | None = None) -> "Callable[[float, float], list[Word]]":
-        """The second listen to ``start..end`` seconds of ``audio``, as core.second_listen asks for it."""
-        return lambda start, end: self.transcribe_again(
-            audio[int(round(start * SAMPLE_RATE)) : int(round(end * SAMPLE_RATE))], hints, start)
+    def reading_with_names(self, audio: np.ndarray, names: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
+        """A reading of ``audio`` that holds ``names`` where the decoder finds them about as likely as what it
+        heard (speech.name_reading); None when it places none. An engine that cannot weigh readings places none."""
+        return None
+
+    def reading_with_one_of(self, audio: np.ndarray, words: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
+        """A reading of ``audio`` that holds the likeliest of ``words`` when about as likely as what the decoder
+        heard; None otherwise (and from an engine that cannot weigh readings)."""
+        return None
+
+    def listener(self, audio: np.ndarray, hints: list[str] | None = None) -> "FileListener":
+        """The second listens to parts of ``audio``, as core.second_listen asks for them."""
+        return FileListener(self, audio, hints)
 
     def transcribe_chunked(self, audio: np.ndarray, hints: list[str] | None = None) -> Transcript:
         """Decode ``audio`` piece by piece, cut at pauses, as the live path does."""
@@ -111,6 +118,25 @@ class Transcriber:
         if not transcript.words:
             raise NoSpeechError("no speech detected in the recording")
         return transcript
+
+
+class FileListener:
+    """Second listens to a recording that is all there (core.second_listen.Listener)."""
+
+    def __init__(self, transcriber: Transcriber, audio: np.ndarray, hints: list[str] | None = None):
+        self.transcriber, self.audio, self.hints = transcriber, audio, hints
+
+    def _span(self, start: float, end: float) -> np.ndarray:
+        return self.audio[int(round(start * SAMPLE_RATE)) : int(round(end * SAMPLE_RATE))]
+
+    def again(self, start: float, end: float) -> list[Word]:
+        return self.transcriber.transcribe_again(self._span(start, end), self.hints, start)
+
+    def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
+        return self.transcriber.reading_with_names(self._span(start, end), names, start)
+
+    def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
+        return self.transcriber.reading_with_one_of(self._span(start, end), words, start)
 
 
 class WhisperTranscriber(Transcriber):
