@@ -136,7 +136,7 @@ class MoonshineTranscriber(Transcriber):
         self._digit_like: np.ndarray | None = None  # tokens a number is written with (see number_pass)
         # the latest plain reading of a chunk (fingerprint, encoder states, tokens, probabilities): a second
         # listen reads the opening and a name search then starts from that same reading
-        self._last_reading: tuple[bytes, np.ndarray | None, list[int], list[float]] = (b"", None, [], [])
+        self._last_reading: tuple[bytes, np.ndarray | None, list[int], list[float], list] = (b"", None, [], [], [])
 
     @property
     def model_name(self) -> str:
@@ -238,15 +238,16 @@ class MoonshineTranscriber(Transcriber):
                                  np.zeros(TAIL_PADS[0], np.float32)])
         placed = False
         with self._lock:
-            key, hidden, tokens, probs = self._last_reading
+            key, hidden, tokens, probs, head = self._last_reading
             if key == _fingerprint(padded):  # the second listen to this opening has just read it
                 steps = _Steps(self, hidden)
                 reading = name_reading.Reading(tokens, [float(np.log(max(p, 1e-30))) for p in probs])
             else:
                 steps = _Steps(self, self._encoder.run(None, {"input_values": padded[None, :]})[0])
-                reading = name_reading.first_reading(steps, self._token_limit(len(padded)))
+                reading, head = name_reading.first_reading(steps, self._token_limit(len(padded))), None
             for words in searches:
-                found = name_reading.with_one_of(steps, reading, [self.word_tokens(w) for w in words], self._starts_word)
+                found = name_reading.with_one_of(steps, reading, [self.word_tokens(w) for w in words], self._starts_word,
+                                                 head=None if placed else head)
                 if found is not None:
                     reading, placed = found, True
         if not placed:
@@ -272,9 +273,10 @@ class MoonshineTranscriber(Transcriber):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
                 encoded = Encoded(padded, self._encoder.run(None, {"input_values": padded[None, :]})[0])
-                tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden)
-                if n == 1 and not hinted:  # what a name search of the same audio starts from (reading_with_names)
-                    self._last_reading = (_fingerprint(padded), encoded.hidden, tokens, probs)
+                head: list | None = [] if n == 1 and not hinted else None
+                tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden, head=head)
+                if head is not None:  # what a name search of the same audio starts from (reading_with_names)
+                    self._last_reading = (_fingerprint(padded), encoded.hidden, tokens, probs, head)
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = self._plausible(tokens, len(audio))
             if best is None or (plausible, confidence) > best[:2]:
@@ -303,11 +305,13 @@ class MoonshineTranscriber(Transcriber):
         return tokens, probs
 
     def _greedy(self, audio: np.ndarray, hinted: list[list[int]] = (), forced: list[int] = (),
-                numbers: bool = False, hidden: np.ndarray | None = None) -> tuple[list[int], list[float]]:
+                numbers: bool = False, hidden: np.ndarray | None = None,
+                head: list | None = None) -> tuple[list[int], list[float]]:
         """Greedy decoding (``hidden``: the encoder's states for ``audio``, when already computed). With
         ``forced``, those tokens are fed first and only what follows is returned; with ``numbers``,
         non-digit tokens pay number_pass.PENALTY and decoding stops at the first word after the digits
-        (the number read again, and nothing more)."""
+        (the number read again, and nothing more). ``head`` receives, for the first tokens a name search
+        tries, each token's row and the decoder's state before it (speech.name_reading.Steps)."""
         if hidden is None:
             hidden = self._encoder.run(None, {"input_values": audio[None, :]})[0]
         past = self._empty_past()
@@ -320,6 +324,9 @@ class MoonshineTranscriber(Transcriber):
             if step == 0:
                 logits[END] = -np.inf  # a chunk holds speech: never end before the first word
             heard = logits
+            if head is not None and step < name_reading.SEARCH_TOKENS:
+                top = heard.max()
+                head.append((heard - (top + np.log(np.exp(heard - top).sum())), (step + 1, dict(past))))
             if hinted:
                 # a hinted name, once begun, is helped to its end; its probability stays the unhelped one
                 logits = logits.copy()

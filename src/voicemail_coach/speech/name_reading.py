@@ -81,23 +81,25 @@ def with_name(steps: Steps, reading: Reading, name: list[int], starts_word: Call
     return with_one_of(steps, reading, [name], starts_word)
 
 
-def with_one_of(steps: Steps, reading: Reading, words: list[list[int]], starts_word: Callable[[int], bool]
-                ) -> Reading | None:
+def with_one_of(steps: Steps, reading: Reading, words: list[list[int]], starts_word: Callable[[int], bool],
+                head: list[tuple[np.ndarray, Any]] | None = None) -> Reading | None:
     """``reading`` with the likeliest of ``words`` (each as its tokens) begun at the best place for it; None
-    when no word at any place is likely enough."""
+    when no word at any place is likely enough. ``head``: the row and state before each of the reading's
+    first tokens, when the decoding that made the reading kept them."""
     words = [w for w in words if w]
     if not words or not reading.tokens:
         return None
-    head = reading.tokens[:SEARCH_TOKENS]
-    rows, states = [], []
-    row, state = steps.begin()
-    for token in head:
-        rows.append(row)
-        states.append(state)
-        row, state = steps.step(state, token)
+    tokens = reading.tokens[:SEARCH_TOKENS]
+    if head is None:
+        head = []
+        row, state = steps.begin()
+        for token in tokens:
+            head.append((row, state))
+            row, state = steps.step(state, token)
+    rows, states = [r for r, _ in head[: len(tokens)]], [s for _, s in head[: len(tokens)]]
     best: tuple[float, Reading] | None = None
     for word in words:
-        places = sorted(((float(rows[i][word[0]] - rows[i][t]), i) for i, t in enumerate(head) if starts_word(t)),
+        places = sorted(((float(rows[i][word[0]] - rows[i][t]), i) for i, t in enumerate(tokens) if starts_word(t)),
                         reverse=True)
         for odds, at in places[:POSITIONS]:
             found = _detour(steps, reading, at, rows[at], states[at], word) if odds >= PLACE_ODDS else None
@@ -110,17 +112,26 @@ def _detour(steps: Steps, reading: Reading, at: int, row: np.ndarray, state: Any
             ) -> tuple[float, Reading] | None:
     """The name fed from token ``at``, then greedy reading until it is back on ``reading`` (or ends): how much
     more likely than ``reading`` it is over the stretch where they differ, and the whole reading."""
+    # the most the first reading can give up over any stretch the detour may stand for: once the detour has
+    # lost more than that and the margin, it cannot stand, however it goes on (log-probabilities are never positive)
+    floor = sum(reading.logps[at : at + len(name) + DETOUR_TOKENS + SKIP_TOKENS]) - MARGIN
     tokens, logps = list(name), []
     for token in name:
         logps.append(float(row[token]))
+        if sum(logps) < floor:
+            return None
         row, state = steps.step(state, token)
     for _ in range(DETOUR_TOKENS):
         token = int(row.argmax())
-        if token == steps.end:  # read to the end: compared with the rest of the first reading
+        if token == steps.end:  # read to the end: compared with the rest of the first reading, unless that skips a phrase
+            if len(reading.tokens) - at > len(tokens) + SKIP_TOKENS:
+                return None
             gain = sum(logps) - sum(reading.logps[at:])
             return gain, Reading(reading.tokens[:at] + tokens, reading.logps[:at] + logps)
         tokens.append(token)
         logps.append(float(row[token]))
+        if sum(logps) < floor:
+            return None
         back = _back_on(reading.tokens, at, tokens[len(name) :])
         if back is not None:
             gain = sum(logps) - sum(reading.logps[at:back])
