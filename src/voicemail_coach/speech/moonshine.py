@@ -134,9 +134,11 @@ class MoonshineTranscriber(Transcriber):
         self._lock = threading.Lock()
         self.files: MoonshineFiles | None = None
         self._digit_like: np.ndarray | None = None  # tokens a number is written with (see number_pass)
-        # the latest plain reading of a chunk (fingerprint, encoder states, tokens, probabilities): a second
-        # listen reads the opening and a name search then starts from that same reading
+        # the latest second reading's plain decode (fingerprint, encoder states, tokens, probabilities, the
+        # decoder's rows and states over its first tokens): a name search of the opening starts from it, even
+        # when later chunks were decoded in between (the live path reads the opening again early)
         self._last_reading: tuple[bytes, np.ndarray | None, list[int], list[float], list] = (b"", None, [], [], [])
+        self._keep_reading = False
 
     @property
     def model_name(self) -> str:
@@ -221,6 +223,13 @@ class MoonshineTranscriber(Transcriber):
                 return []
         return seq
 
+    def transcribe_again(self, audio: np.ndarray, hints: list[str] | None = None, offset: float = 0.0) -> list[Word]:
+        self._keep_reading = True
+        try:
+            return super().transcribe_again(audio, hints, offset)
+        finally:
+            self._keep_reading = False
+
     def reading_with_names(self, audio: np.ndarray, names: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
         """``audio`` read with each of ``names`` placed where the decoder finds it about as likely as what it
         heard (see speech.name_reading); None when no name could be placed. Heard after a moment of silence,
@@ -273,10 +282,11 @@ class MoonshineTranscriber(Transcriber):
             padded = np.concatenate([audio, np.zeros(pad, np.float32)])
             with self._lock:
                 encoded = Encoded(padded, self._encoder.run(None, {"input_values": padded[None, :]})[0])
-                head: list | None = [] if n == 1 and not hinted else None
+                head: list | None = [] if n == 1 and not hinted and self._keep_reading else None
                 tokens, probs = self._greedy(padded, hinted or [], hidden=encoded.hidden, head=head)
                 if head is not None:  # what a name search of the same audio starts from (reading_with_names)
                     self._last_reading = (_fingerprint(padded), encoded.hidden, tokens, probs, head)
+                    self._keep_reading = False  # the whole second reading's: not a half or a rest of it
             confidence = float(np.mean(np.log(np.maximum(probs, 1e-9)))) if probs else -99.0
             plausible = self._plausible(tokens, len(audio))
             if best is None or (plausible, confidence) > best[:2]:
@@ -326,7 +336,8 @@ class MoonshineTranscriber(Transcriber):
             heard = logits
             if head is not None and step < name_reading.SEARCH_TOKENS:
                 top = heard.max()
-                head.append((heard - (top + np.log(np.exp(heard - top).sum())), (step + 1, dict(past))))
+                row = (heard - (top + np.log(np.exp(heard - top).sum()))).astype(np.float32)
+                head.append((row, (step + 1, dict(past))))
             if hinted:
                 # a hinted name, once begun, is helped to its end; its probability stays the unhelped one
                 logits = logits.copy()
