@@ -26,7 +26,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-MARGIN = 4.0  # nats the name's reading may fall short of the decoder's own (2 to 8 credit the same names)
+MARGIN = 4.0  # nats the name's reading may fall short of the decoder's own (4 and 6 credit the same names, 2 fewer)
 POSITIONS = 3  # places tried for each name
 PLACE_ODDS = -14.0  # nats: a place where the name's first token was this much less likely than the decoder's
 # choice is not tried (in 101 office messages, every reading within the margin began at a place of -12 or better)
