@@ -82,7 +82,7 @@ class SavedListener:
         return list(self._again)
 
     def with_names(self, start: float, end: float, names: tuple[str, ...]) -> list[Word] | None:
-        return self._kept(f"{'|'.join(names)}", lambda: self._decoded().with_names(start, end, names))
+        return self._kept("|".join(names), lambda: self._decoded().with_names(start, end, names))
 
     def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
         return self._kept(f"{start:.3f}-{end:.3f}:{'/'.join(words)}", lambda: self._decoded().with_one_of(start, end, words))
@@ -172,8 +172,10 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
             t0 = time.perf_counter()
             first = transcriber.transcribe_audio(audio, hints_for(vm))
             rtfs.append((time.perf_counter() - t0) / first.duration)
+            heard = transcriber.listener(audio, hints_for(vm))
+            listener = lambda heard=heard: heard  # noqa: E731  (the recording is loaded already)
             # the opening's second reading is kept whether or not it is needed, so a re-grade can ask for it
-            saved[vm.id] = (first, transcriber.listener(audio, hints_for(vm)).again(*first.opening), {})
+            saved[vm.id] = (first, heard.again(*first.opening), {})
         first, again, named = saved[vm.id]
 
         def judge(t: Transcript, vm=vm):

@@ -16,7 +16,7 @@ import numpy as np
 from voicemail_coach.core.transcript import Word
 from voicemail_coach.speech import name_reading, number_pass
 from voicemail_coach.speech.moonshine_files import MODEL_NAME, MoonshineFiles, Progress, ensure_converted
-from voicemail_coach.speech.transcriber import LEAD_IN_S, SAMPLE_RATE, Transcriber, default_threads
+from voicemail_coach.speech.transcriber import LEAD_IN_S, SAMPLE_RATE, Transcriber, default_threads, heard_from
 from voicemail_coach.speech.word_timing import syllable_weight, word_times
 
 START, END = 1, 2
@@ -97,6 +97,11 @@ def _quietest_middle(audio: np.ndarray, frame: int = SAMPLE_RATE * 3 // 25) -> i
     frames = audio[lo * frame : hi * frame].reshape(-1, frame)
     quietest = int(np.argmin(np.mean(np.square(frames, dtype=np.float64), axis=1)))
     return (lo + quietest) * frame + frame // 2
+
+
+def _log_probabilities(logits: np.ndarray) -> np.ndarray:
+    top = logits.max()
+    return logits - (top + np.log(np.exp(logits - top).sum()))
 
 
 def _fingerprint(audio: np.ndarray) -> bytes:
@@ -261,8 +266,7 @@ class MoonshineTranscriber(Transcriber):
                     reading, placed = found, True
         if not placed:
             return None
-        return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability)
-                for w in self._words(padded, reading.tokens, reading.probabilities, offset - LEAD_IN_S)]
+        return heard_from(self._words(padded, reading.tokens, reading.probabilities, offset - LEAD_IN_S), offset)
 
     def _starts_word(self, token: int) -> bool:
         return token < len(self._tokens) and self._tokens[token].startswith(WORD_START)
@@ -335,9 +339,7 @@ class MoonshineTranscriber(Transcriber):
                 logits[END] = -np.inf  # a chunk holds speech: never end before the first word
             heard = logits
             if head is not None and step < name_reading.SEARCH_TOKENS:
-                top = heard.max()
-                row = (heard - (top + np.log(np.exp(heard - top).sum()))).astype(np.float32)
-                head.append((row, (step + 1, dict(past))))
+                head.append((_log_probabilities(heard).astype(np.float32), (step + 1, dict(past))))
             if hinted:
                 # a hinted name, once begun, is helped to its end; its probability stays the unhelped one
                 logits = logits.copy()
@@ -398,6 +400,4 @@ class _Steps:
     def step(self, state: tuple[int, dict], token: int) -> tuple[np.ndarray, tuple[int, dict]]:
         position, past = state
         past = dict(past)
-        logits = self._transcriber._step(token, position, self._hidden, past)
-        top = logits.max()
-        return logits - (top + np.log(np.exp(logits - top).sum())), (position + 1, past)
+        return _log_probabilities(self._transcriber._step(token, position, self._hidden, past)), (position + 1, past)

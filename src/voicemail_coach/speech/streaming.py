@@ -20,13 +20,10 @@ from typing import Callable
 
 import numpy as np
 
+from voicemail_coach.core.matching import words_of
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.speech.chunking import SAMPLE_RATE, ChunkPlanner, Span
 from voicemail_coach.speech.transcriber import NoSpeechError, Transcriber
-
-
-def _bare(word: str) -> str:
-    return word.lower().strip(",.;:!?'\"")
 
 
 class StreamingTranscriber:
@@ -84,8 +81,9 @@ class StreamingTranscriber:
         if self.opening is not None and self._opening_again is None and not self._closing.is_set():
             self._opening_again = self._read_again(*self.opening)
         if self.opening is not None and self._opening_named is None and not self._closing.is_set():
-            unheard = tuple(n for n in self.names if n.lower() not in {_bare(w.text) for w in self.words
-                                                                          if w.start is not None and w.start < self.opening[1]})
+            heard = {part for w in self.words if w.start is not None and w.start < self.opening[1]
+                     for part in words_of(w.text)}
+            unheard = tuple(n for n in self.names if not set(words_of(n)) <= heard)
             self._opening_named = (unheard, self._listener().with_names(*self.opening, unheard) if unheard else None)
         self._ahead = {k: v for k, v in self._ahead.items() if k[0] >= self._planner.done}
         for chunk in self._planner.speculate():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+
 import numpy as np
 
 from voicemail_coach.core.transcript import Transcript, Word
@@ -26,6 +27,11 @@ def _has_speech(audio: np.ndarray, frame: int = 480, threshold: float = 0.01, mi
         return False
     rms = np.sqrt(np.mean(np.square(audio[: n * frame].reshape(n, frame)), axis=1))
     return int(np.count_nonzero(rms > threshold)) >= min_frames
+
+
+def heard_from(words: list[Word], offset: float) -> list[Word]:
+    """Words of a reading made after a lead-in of silence, none placed before ``offset`` (where the audio began)."""
+    return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability) for w in words]
 
 
 class NoSpeechError(ValueError):
@@ -86,7 +92,7 @@ class Transcriber:
         speech it hears begin."""
         lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), np.float32)
         words = self.transcribe(np.concatenate([lead, audio.astype(np.float32, copy=False)]), hints, offset - LEAD_IN_S)
-        return [Word(w.text, max(offset, w.start), max(offset, w.end), w.probability) for w in words]
+        return heard_from(words, offset)
 
     def reading_with_names(self, audio: np.ndarray, names: tuple[str, ...], offset: float = 0.0) -> list[Word] | None:
         """A reading of ``audio`` that holds ``names`` where the decoder finds them about as likely as what it
