@@ -32,7 +32,7 @@ from tests.support.corpus import Agreement, load_corpus
 from tests.support.synth import synthesize
 from voicemail_coach.audio.files import load_for_speech
 from voicemail_coach.core.grader import grade, promise_start
-from voicemail_coach.core.second_listen import listen_again, names_of
+from voicemail_coach.core.second_listen import listen_again, names_of, number_of
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.playbook import default_rubric
 
@@ -54,7 +54,7 @@ def text_agreement(corpus) -> dict:
     return out
 
 
-def streamed(transcriber, audio, hints, names, judge, promise, seed: int = 0) -> Transcript:
+def streamed(transcriber, audio, hints, names, judge, promise, number, seed: int = 0) -> Transcript:
     """The live path in simulated time: blocks of 100 ms, the worker looking in at uneven moments; then
     the second listen to the opening, as the app does at stop."""
     import random
@@ -67,7 +67,7 @@ def streamed(transcriber, audio, hints, names, judge, promise, seed: int = 0) ->
         live.feed(audio[i : i + 1600])
         if pace.random() < 0.3:
             live.poll()
-    return listen_again(live.finish(), live, judge, names, promise)
+    return listen_again(live.finish(), live, judge, names, promise, number)
 
 
 class SavedListener:
@@ -183,7 +183,7 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
 
         names = names_of(vm.rep, vm.prospect)
         kept = SavedListener(again, named, listener)
-        transcript = listen_again(first, kept, judge, names, promise)
+        transcript = listen_again(first, kept, judge, names, promise, number_of(vm.rep))
         named_decoded += kept.decoded_now
         second_kept += transcript is not first
         audio_seconds += transcript.duration or 0.0
@@ -191,7 +191,7 @@ def audio_agreement(corpus, engine: str, audio_dir: Path, condition: str = "clea
         unsure += result.unconfirmed
         agreement.add(vm, result)
         if live and decoded:
-            heard = streamed(transcriber, audio, hints_for(vm), names, judge, promise, seed=n)
+            heard = streamed(transcriber, audio, hints_for(vm), names, judge, promise, number_of(vm.rep), seed=n)
             live_result = grade(heard, vm.rep, vm.prospect, rubric)
             same_words += [(w.text, w.start, w.end) for w in heard.words] == [
                 (w.text, w.start, w.end) for w in transcript.words]

@@ -311,3 +311,37 @@ def test_the_day_of_a_promise_heard_as_other_words_is_found_and_soon_stays_soon(
     assert reading is not None and "Thursday" in [w.text.strip(",.") for w in reading]
     said_soon, reading = found["missing-callback-03"]
     assert "soon" in said_soon and reading is None
+
+
+def test_a_number_heard_in_part_is_found_whole_where_it_was_said_and_a_near_one_is_not(audio_cache):
+    """Through a phone line this message's last "five, five, five, eight, six, seven, one, two, zero, zero"
+    is read "…seven, one to ho-ho": most of the rep's number. Listened to there for the number on file,
+    the decoder reads it whole; numbers a digit or two away are placed nowhere."""
+    from tests.support.corpus import load_corpus
+    from tests.support.degrade import phone_line
+    from tests.support.synth import synthesize
+    from voicemail_coach.audio.files import load_for_speech
+    from voicemail_coach.core import numbers
+    from voicemail_coach.core.grader import partial_numbers
+    from voicemail_coach.core.second_listen import NUMBER_AFTER_S, NUMBER_BEFORE_S
+    from voicemail_coach.core.transcript import Transcript
+    from voicemail_coach.paths import DataDir
+
+    corpus = load_corpus()
+    n, vm = next((n, v) for n, v in enumerate(corpus) if v.id == "full-14")
+    clean = synthesize(vm.text, audio_cache, voice=n)
+    audio = load_for_speech(phone_line(clean, audio_cache / f"{clean.stem}-phone.wav"))
+    transcriber = moonshine.MoonshineTranscriber(DataDir().cache, cpu_threads=1)
+    transcript = transcriber.transcribe_audio(audio)
+    spans = partial_numbers(transcript, vm.rep.phone)
+    assert spans, transcript.text
+    first, last = spans[-1]
+    start, end = first - NUMBER_BEFORE_S, min(last + NUMBER_AFTER_S, transcript.duration)
+    listener = transcriber.listener(audio)
+    reading = listener.with_one_of(start, end, (numbers.written_phone(vm.rep.phone),))
+    assert reading is not None
+    found = numbers.find_phone(Transcript(reading).tokens, vm.rep.phone)
+    assert [m.digits for m in found] == [numbers.phone_digits(vm.rep.phone)]
+    assert all(start <= w.start <= w.end <= end + 0.5 for w in reading)
+    for near in ("555-867-1300", "555-876-1200", "555-867-4411"):
+        assert listener.with_one_of(start, end, (near,)) is None, near

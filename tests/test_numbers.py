@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from voicemail_coach.core.numbers import digit_runs, find_phone, phone_digits
+from voicemail_coach.core.numbers import (
+    digit_runs,
+    find_phone,
+    phone_digits,
+    written_phone,
+)
 from voicemail_coach.core.transcript import Transcript
 
 
@@ -101,3 +106,10 @@ def test_find_phone(text, count):
 
 def test_phone_digits_drops_country_code():
     assert phone_digits("+1 (555) 214-3390") == "5552143390"
+
+
+def test_a_profile_number_is_written_as_a_recognizer_writes_a_spoken_one():
+    assert written_phone("(555) 214-3390") == "555-214-3390"
+    assert written_phone("+1 555 214 3390") == "555-214-3390"
+    assert written_phone("214 3390") == "214-3390"
+    assert written_phone("+44 20 7946 0958") == "442079460958"

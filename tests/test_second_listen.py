@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from voicemail_coach.core.grader import grade, promise_start
 from voicemail_coach.core.people import Prospect, RepProfile
-from voicemail_coach.core.second_listen import listen_again, names_of, replaced
+from voicemail_coach.core.second_listen import (
+    NUMBER_AFTER_S,
+    NUMBER_BEFORE_S,
+    listen_again,
+    names_of,
+    number_of,
+    rejoined,
+    replaced,
+)
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.playbook import default_rubric
 
@@ -46,6 +54,25 @@ class Listener:
     def with_one_of(self, start: float, end: float, choices: tuple[str, ...]) -> list[Word] | None:
         self.days_asked.append((start, end, choices))
         return words(self.day, start) if self.day is not None else None
+
+
+def test_a_window_read_again_stands_only_until_it_is_back_on_the_transcript():
+    t = Transcript(words("call me at five five five two. I'll email you the savings estimate today and I'll call"),
+                   duration=10.0)
+    # the window 1.0..6.2 s: its reading begins with words heard before it, and the cut at its end garbles
+    # its last words; from where it says what the transcript says, the transcript's words go on
+    window = "call me at 555-214-3390. I'll email you the savings as to May."
+    reading = [Word(w, 1.0 + i * 0.4, 1.3 + i * 0.4, 0.9) for i, w in enumerate(window.split())]
+    expected = "call me at 555-214-3390. I'll email you the savings estimate today and I'll call"
+    assert rejoined(t, 1.0, 6.2, reading, ("555-214-3390",)).text == expected
+    # never before the word asked for: a reading that says the same words before it is not cut there
+    day = Transcript(words("I'll call you again, sir, and they have. Again 555-214-3390."), duration=8.0)
+    said = "I'll call you again Thursday. Again 555 to 14."
+    reading = [Word(w, i * 0.4, 0.3 + i * 0.4, 0.9) for i, w in enumerate(said.split())]
+    assert rejoined(day, 0.0, 6.0, reading, ("Thursday",)).text == said
+    # nothing in common: the words that begin in the window are replaced
+    other = [Word("hello", 1.0, 1.4, 0.9), Word("there", 1.5, 1.9, 0.9)]
+    assert rejoined(t, 1.0, 6.2, other, ("555-214-3390",)).text == replaced(t, 1.0, 6.2, other).text
 
 
 def test_a_misheard_opening_read_again_credits_the_names():
@@ -190,4 +217,57 @@ def test_no_day_is_listened_for_without_a_promise_or_when_the_time_was_heard():
     complete = message("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
     listener = Listener("", day="I'll call you Thursday.")
     assert listen_again(complete, listener, judge, names_of(DAVE, CHLOE), promise) is complete
+    assert listener.days_asked == []
+
+
+def _with_repeat(repeat: str) -> Transcript:
+    """A complete message whose second number was heard as ``repeat``."""
+    text = ("Hi Chloe, Dave Kowalski from Brightline Uniforms. We cut uniform costs by 20 percent for Seaside Inns. "
+            f"Call me at 555-214-3390. I'll send you an email today and I'll call you again Thursday at 10. {repeat}")
+    return Transcript(words(text), duration=40.0, opening=(0.0, 4.0))
+
+
+def test_a_number_heard_in_part_is_listened_to_for_the_whole_number():
+    first = _with_repeat("Again, five, five, five, two, one, four. Three, tonight.")
+    assert not judge(first).item("number_twice").passed
+    again_at = max(i for i, w in enumerate(first.words) if w.text == "Again,")
+    digits = first.words[again_at + 1 : again_at + 8]  # "five, five, five, two, one, four. Three,"
+    listener = Listener("", day="10. Again, 555-214-3390.")  # the window's reading: from a second before the digits
+    heard = listen_again(first, listener, judge, number=number_of(DAVE))
+    start, end = digits[0].start - NUMBER_BEFORE_S, digits[-1].end + NUMBER_AFTER_S
+    assert listener.days_asked == [(start, end, ("555-214-3390",))]  # around what was heard, the number as written
+    assert judge(heard).item("number_twice").passed
+    assert heard.text.endswith("Thursday at 10. Again, 555-214-3390.")
+
+
+def test_no_number_is_listened_for_where_little_of_it_was_heard_or_all_of_it():
+    # a repeat of only the area code is not most of the number: nothing is asked, nothing credited
+    area_code = _with_repeat("Again, the area code is 555.")
+    listener = Listener("", day="Again, 555-214-3390.")
+    assert listen_again(area_code, listener, judge, number=number_of(DAVE)) is area_code
+    assert listener.days_asked == []
+    # the number heard twice already: nothing to listen for
+    complete = _with_repeat("Again, 555-214-3390.")
+    listener = Listener("", day="Again, 555-214-3390.")
+    assert listen_again(complete, listener, judge, number=number_of(DAVE)) is complete
+    assert listener.days_asked == []
+    # a reading that does not credit the number is not kept
+    partly = _with_repeat("Again, five, five, five, two, one, four. Three, tonight.")
+    listener = Listener("", day="10. Again, five, five, five, two, one, four, three.")
+    assert listen_again(partly, listener, judge, number=number_of(DAVE)) is partly
+    # no number on file: nothing to listen for
+    assert number_of(RepProfile("Dave Kowalski", "Brightline Uniforms", "", "dave@brightline.com")) is None
+
+
+def test_a_number_as_long_with_all_its_digits_but_one_is_listened_to_and_a_colleagues_is_not():
+    # one "5" lost, a "0" added: the same length as the number, all but one of its digits in order
+    off = _with_repeat("Again, 552-143-3900.")
+    assert not judge(off).item("number_twice").passed
+    listener = Listener("", day="10. Again, 555-214-3390.")
+    assert judge(listen_again(off, listener, judge, number=number_of(DAVE))).item("number_twice").passed
+    assert [asked[2] for asked in listener.days_asked] == [("555-214-3390",)]
+    # a colleague's number on the same exchange shares the area code and the prefix, not the line
+    colleague = _with_repeat("For orders, call Maria at 555-214-7781.")
+    listener = Listener("", day="10. For orders, call Maria at 555-214-3390.")
+    assert listen_again(colleague, listener, judge, number=number_of(DAVE)) is colleague
     assert listener.days_asked == []

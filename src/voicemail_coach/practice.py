@@ -18,7 +18,7 @@ from voicemail_coach.core.number_clarity import stored_readings, with_number_cla
 from voicemail_coach.core.people import Prospect, RepProfile
 from voicemail_coach.core.records import SavedAttempt
 from voicemail_coach.core.scenarios import Scenario
-from voicemail_coach.core.second_listen import Listener, listen_again, names_of
+from voicemail_coach.core.second_listen import Listener, listen_again, names_of, number_of
 from voicemail_coach.core.touches import Clock, grade_touch, promise_of, suggested_clock, with_touch_items
 from voicemail_coach.core.transcript import Transcript, Word
 from voicemail_coach.core.voice import with_voice
@@ -169,11 +169,12 @@ class Practice:
 
     def listened_again(self, transcript: Transcript, listener: Listener, rep: RepProfile, prospect: Prospect,
                        session_id: int | None = None) -> Transcript:
-        """``transcript`` after a second listen to its opening, the names it misses listened for there, and the
-        day a promise to call again names listened for after it (core.second_listen), judged by the checklist."""
+        """``transcript`` after a second listen to its opening, the names it misses listened for there, the
+        day a promise to call again names listened for after it, and the rep's number where it was heard in part
+        (core.second_listen), judged by the checklist."""
         rubric = self.rubric_for(session_id)
         return listen_again(transcript, listener, lambda t: grade(t, rep, prospect, rubric), names_of(rep, prospect),
-                            lambda t: promise_start(t, rubric))
+                            lambda t: promise_start(t, rubric), number_of(rep))
 
     def partial(self, words: list[Word], rep: RepProfile, scenario: Scenario | None) -> GradeResult:
         """Grade what has been heard so far, for the live checklist (on the window's thread: the take's

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import LCSseq
+
 from voicemail_coach.core import matching, numbers, uncertainty
 from voicemail_coach.core.evidence import EvidenceIndex
 from voicemail_coach.core.people import Prospect, RepProfile
@@ -15,7 +17,7 @@ from voicemail_coach.core.results import GradeResult, ItemResult, TipFields
 from voicemail_coach.core.rubric import CONTENT_ITEMS, Rubric
 from voicemail_coach.core.transcript import SENTENCE_BREAK, Transcript
 
-__all__ = ["GradeResult", "ItemResult", "callback_item", "grade", "promise_start"]
+__all__ = ["GradeResult", "ItemResult", "callback_item", "grade", "partial_numbers", "promise_start"]
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "doctor", "prof", "professor", "sir", "madam"}
 _INTRO_SLOT = re.compile(
@@ -280,6 +282,30 @@ def promise_start(transcript: Transcript, rubric: Rubric) -> float | None:
     idx = EvidenceIndex(transcript)
     spans = [span for pattern in rubric.patterns["callback_commitment"] for span in idx.find(pattern)]
     return idx.evidence(*min(spans))[1] if spans else None
+
+
+def partial_numbers(transcript: Transcript, phone: str) -> list[tuple[float, float]]:
+    """When each stretch that holds ``phone`` in part begins and ends (seconds): most of its digits in
+    order but not all (what the scorecard calls "not sure"), or a number as long whose digits are all but
+    one of ``phone``'s in order ("555-867-12000" for 555-867-1200, one lost and one added; a colleague's
+    number on the same exchange has three or four of its own). Where a second listen asks whether the
+    whole number was said (core.second_listen)."""
+    if not transcript.timed:
+        return []
+    idx = EvidenceIndex(transcript)
+    found = numbers.find_phone(idx.tokens, phone)
+    places = [(d.first, d.last) for d in uncertainty.number_doubts(transcript, phone, found)]
+    target = numbers.phone_digits(phone)
+    for run in numbers.digit_runs(idx.tokens, min_digits=len(target)):
+        heard = any(m.first <= run.last and run.first <= m.last for m in found)
+        if not heard and LCSseq.similarity(run.digits, target) >= len(target) - 1:
+            places.append((run.first, run.last))
+    spans = []
+    for first, last in sorted(places):
+        _, start, end = idx.evidence(first, last)
+        if start is not None and end is not None:
+            spans.append((start, end))
+    return spans
 
 
 def _word_count(idx: EvidenceIndex) -> int:

@@ -200,6 +200,16 @@ def phone_digits(phone: str) -> str:
     return digits
 
 
+def written_phone(phone: str) -> str:
+    """A profile number as a recognizer writes a spoken one: "555-867-1200" (or "867-1200")."""
+    digits = phone_digits(phone)
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if len(digits) == 7:
+        return f"{digits[:3]}-{digits[3:]}"
+    return digits
+
+
 def _is_subsequence(short: str, long_: str) -> bool:
     it = iter(long_)
     return all(ch in it for ch in short)

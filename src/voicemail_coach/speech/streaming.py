@@ -122,8 +122,9 @@ class StreamingTranscriber:
         return self._listener().with_names(start, end, names)
 
     def with_one_of(self, start: float, end: float, words: tuple[str, ...]) -> list[Word] | None:
-        """A reading with one of ``words`` (the day after a promise to call again), read now: the promise is
-        near the end of a message, when there is no time left to read it ahead."""
+        """A reading with one of ``words`` (the day after a promise to call again, the rep's number where it
+        was heard in part), read now: both are near the end of a message, when there is no time left to read
+        them ahead."""
         return self._listener().with_one_of(start, end, words)
 
     def _listener(self):
