@@ -30,8 +30,12 @@ six, seven. One to ho-ho" for 555-867-1200 through a phone line), or all of it b
 among others ("5586712000"), is listened to for the whole number, in the seconds around it,
 the same way: only there, never where fewer of its digits were heard (a repeat of only the
 area code stays a repeat of the area code).
-The reading of a window like this (or the day's) stands only until it is back on the
-transcript's words (``rejoined``): a window reads worst where it cuts the speech.
+
+A reading asked to hold a word (a name, a day, the number) stands only from where it
+begins until it is back on the transcript's words after that word (``rejoined``): the
+rest of it is a reading of its own, worse where its window cuts the speech, and could
+lose what the transcript heard right ("Clear Path Hills" for the "Clear Path Health"
+the first reading had).
 
 Pure: the readings are asked for through a ``Listener`` and graded through ``judge``.
 """
@@ -189,7 +193,7 @@ def _opening_again(transcript: Transcript, result: GradeResult, listener: Listen
     transcript, result = _kept(transcript, result, replaced(transcript, start, end, listener.again(start, end)), judge)
     wanted = tuple(name for item, name in names.items() if item in NAMED and name and not result.item(item).passed)
     if wanted and (reading := listener.with_names(start, end, wanted)):
-        transcript, result = _kept(transcript, result, replaced(transcript, start, end, reading), judge)
+        transcript, result = _kept(transcript, result, rejoined(transcript, start, end, reading, wanted), judge)
     return transcript, result
 
 
