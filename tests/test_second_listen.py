@@ -155,6 +155,18 @@ def test_a_name_still_missing_is_listened_for_and_kept_when_it_credits_more():
     assert heard.text.startswith("Hi Chloe, Dave") and heard.text.endswith("Thursday at 10.")
 
 
+def test_a_reading_with_a_name_keeps_what_the_transcript_heard_after_the_name():
+    first = message("Hi honored, Dave Kowalski from Brightline Uniforms.")
+    # the name's reading hears the company worse than the transcript did: only the stretch up to where
+    # it is back on the transcript's words ("Dave Kowalski from") is taken from it
+    listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.",
+                        named="Hi Chloe, Dave Kowalski from Bright Lying Uniforms.")
+    heard = listen_again(first, listener, judge, names_of(DAVE, CHLOE))
+    assert heard.text.startswith("Hi Chloe, Dave Kowalski from Brightline Uniforms.")
+    result = judge(heard)
+    assert result.item("prospect_named").passed and result.item("rep_company").passed
+
+
 def test_a_reading_with_a_name_that_loses_an_item_is_not_kept():
     first = message("Hi honored, Dave Kowalski from Brightline Uniforms.")
     listener = Listener("Hi honored, Dave Kowalski from Brightline Uniforms.", named="Hi Chloe, here.")
