@@ -68,8 +68,8 @@ RESUME_WORDS = 3  # words in a row that put a window's reading back on the trans
 
 @dataclass(frozen=True)
 class NumberAsk:
-    """The rep's number, as a recognizer writes it ("555-867-1200"), and where a transcript holds most of
-    it but not all (stretches in seconds: grader.partial_numbers)."""
+    """The rep's number, as a recognizer writes it ("555-867-1200"), and where a transcript holds it in
+    part (stretches in seconds: grader.partial_numbers)."""
 
     written: str
     partial: Callable[[Transcript], list[tuple[float, float]]]
