@@ -10,9 +10,9 @@ clean speech, how often the live path and the file path grade alike. Usage:
                                           [--transcripts DIR]
 
 With ``--transcripts DIR`` the file path's transcripts are kept in DIR (one JSON file a condition and
-engine), each with the second reading of its opening and the readings with names a second listen asked
-for (core.second_listen), and read from there on the next run (a reading with names not kept yet is
-decoded then): a change to the grader is measured on the same words in seconds, and only voicemails new to
+engine), each with the second reading of its opening and the readings a second listen asked to hold a
+name, a day or the rep's number (core.second_listen), and read from there on the next run (such a reading
+not kept yet is decoded then): a change to the grader is measured on the same words in seconds, and only voicemails new to
 the corpus are decoded (times and the live comparison cover those).
 """
 
