@@ -287,7 +287,7 @@ def promise_start(transcript: Transcript, rubric: Rubric) -> float | None:
 def partial_numbers(transcript: Transcript, phone: str) -> list[tuple[float, float]]:
     """When each stretch that holds ``phone`` in part begins and ends (seconds): most of its digits in
     order but not all (what the scorecard calls "not sure"), or a number as long whose digits are all but
-    one of ``phone``'s in order ("555-867-12000" for 555-867-1200, one lost and one added; a colleague's
+    one of ``phone``'s in order ("5586712000" for 555-867-1200, a five lost and a zero added; a colleague's
     number on the same exchange has three or four of its own). Where a second listen asks whether the
     whole number was said (core.second_listen)."""
     if not transcript.timed:

@@ -15,7 +15,8 @@ the audio holds something else, only where the decoder was unsure between the tw
 
 The places tried are the word starts among the first ``SEARCH_TOKENS`` tokens where
 the decoder gave the name's first token the best odds against its own choice. The
-same search finds the likeliest of a few words (the day a promise to call again named).
+same search finds the likeliest of a few words (the day a promise to call again named) and
+the rep's number where a reading holds it in part.
 Decoding is asked for through ``Steps``: pure apart from it.
 """
 
@@ -73,12 +74,6 @@ def first_reading(steps: Steps, limit: int) -> Reading:
         logps.append(float(row[token]))
         row, state = steps.step(state, token)
     return Reading(tokens, logps)
-
-
-def with_name(steps: Steps, reading: Reading, name: list[int], starts_word: Callable[[int], bool]) -> Reading | None:
-    """``reading`` with ``name`` (its tokens) begun at the best place for it; None when no place makes it
-    likely enough (see module doc)."""
-    return with_one_of(steps, reading, [name], starts_word)
 
 
 def with_one_of(steps: Steps, reading: Reading, words: list[list[int]], starts_word: Callable[[int], bool],
